@@ -1,0 +1,111 @@
+"""YAML loading that keeps line numbers, so every problem can point at its line.
+
+Mappings load as :class:`LineMap` and sequences as :class:`LineList`: ordinary
+``dict`` and ``list`` with the 1-based line of the node and of each key or item.
+Only YAML's safe types are constructed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from .problems import Problem
+
+
+class LineMap(dict[Any, Any]):
+    """A mapping that remembers the line of itself and of each of its keys."""
+
+    line: int = 1
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list[Any]):
+    """A sequence that remembers the line of itself and of each of its items."""
+
+    line: int = 1
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    duplicate_keys: list[tuple[Any, int]]
+
+
+def _construct_map(loader: _Loader, node: MappingNode) -> LineMap:
+    loader.flatten_mapping(node)
+    result = LineMap()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (dict, list)):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            )
+        line = key_node.start_mark.line + 1
+        if key in result:
+            loader.duplicate_keys.append((key, line))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _construct_list(loader: _Loader, node: SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+
+
+def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
+    """Parse ``text``; return the value (``None`` on failure) and the problems found.
+
+    ``first_line`` is the file line of the text's first line (front matter starts at 2).
+    """
+    loader = _Loader(text)
+    loader.duplicate_keys = []
+    offset = first_line - 1
+    try:
+        node: Node | None = loader.get_single_node()
+        value = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + offset
+        reason = exc.problem or exc.context or "invalid YAML"
+        return None, [Problem(path, line, f"invalid YAML: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, first_line, f"invalid YAML: {exc}")]
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(path, line + offset, f"duplicate key '{key}'")
+        for key, line in loader.duplicate_keys
+    ]
+    if offset:
+        _shift_lines(value, offset)
+    return value, problems
+
+
+def _shift_lines(value: Any, offset: int) -> None:
+    if isinstance(value, LineMap):
+        value.line += offset
+        value.key_lines = {k: v + offset for k, v in value.key_lines.items()}
+        for child in value.values():
+            _shift_lines(child, offset)
+    elif isinstance(value, LineList):
+        value.line += offset
+        value.item_lines = [v + offset for v in value.item_lines]
+        for child in value:
+            _shift_lines(child, offset)
