@@ -1,0 +1,138 @@
+"""The ``protocols`` command. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import pipeline
+from .problems import Problem, Problems, SourceError
+
+WATCHED = ("protocol_src", "site_config", "mkdocs.yml")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    root = Path.cwd()
+    try:
+        code: int = args.run(root, args)
+        return code
+    except SourceError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        _summary(exc.problems, sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: say what failed, not a traceback
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"protocols: error: {exc} (run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="protocols", description=(
+        "Build the clinical protocol site from protocol_src/ in the current directory."))
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on failure")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate every source")
+    check.set_defaults(run=_check)
+
+    build = commands.add_parser("build", help="check, generate content/ and build the site")
+    build.add_argument("--out", default="site", help="output folder (default: site)")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="live preview, drafts included")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _print_problems(problems: Sequence[Problem], stream: object) -> None:
+    for problem in sorted(set(problems), key=lambda p: (p.path, p.line, p.severity, p.message)):
+        print(problem.format(), file=stream)  # type: ignore[call-overload]
+
+
+def _summary(problems: Sequence[Problem], stream: object) -> None:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(set(problems)) - errors
+    print(f"{errors} error(s), {warnings} warning(s)", file=stream)  # type: ignore[call-overload]
+
+
+def _check(root: Path, args: argparse.Namespace) -> int:
+    problems = pipeline.check(root)
+    _print_problems(problems.items, sys.stdout)
+    _summary(problems.items, sys.stdout)
+    return 1 if problems.errors else 0
+
+
+def _build(root: Path, args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out = out if out.is_absolute() else root / out
+    problems = pipeline.build(root, out)
+    _print_problems(problems.warnings, sys.stderr)
+    print(f"Built {out}", file=sys.stderr)
+    return 0
+
+
+def _serve(root: Path, args: argparse.Namespace) -> int:
+    from . import mkdocs_site
+
+    loaded, _ = pipeline.generate_preview(root)
+    _print_problems(loaded.problems.warnings, sys.stderr)
+    watcher = threading.Thread(target=_watch, args=(root, _regenerate), daemon=True)
+    watcher.start()
+    print(f"Serving on http://{args.dev_addr}/ (drafts included)", file=sys.stderr)
+    mkdocs_site.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr)
+    return 0
+
+
+def _regenerate(root: Path) -> None:
+    try:
+        _, changed = pipeline.generate_preview(root)
+        if changed:
+            print(f"Regenerated {len(changed)} file(s)", file=sys.stderr)
+    except SourceError as exc:
+        # Keep serving the last good pages; the editor sees what to fix.
+        _print_problems(exc.problems, sys.stderr)
+        _summary(exc.problems, sys.stderr)
+
+
+def _snapshot(root: Path) -> dict[str, float]:
+    stamps: dict[str, float] = {}
+    for name in WATCHED:
+        path = root / name
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        for file in files:
+            if file.is_file():
+                stamps[str(file)] = file.stat().st_mtime
+    return stamps
+
+
+def _watch(root: Path, on_change: Callable[[Path], None], interval: float = 0.3) -> None:
+    """Poll the sources; regenerate content/, which MkDocs' own watcher then rebuilds."""
+    before = _snapshot(root)
+    while True:
+        time.sleep(interval)
+        now = _snapshot(root)
+        if now != before:
+            before = now
+            on_change(root)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main", "Problems"]

@@ -1,0 +1,111 @@
+"""Load ``site_config/``: languages, fallback order, interface strings, taxonomy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .model import Language, SiteConfig
+from .problems import Problems
+from .yamlpos import LineList, LineMap, load_yaml
+
+SITE_FILE = "site_config/site.yaml"
+UI_FILE = "site_config/ui.yaml"
+TAXONOMY_FILE = "site_config/taxonomy.yaml"
+
+
+def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
+    site = _read_map(root, SITE_FILE, problems)
+    ui = _read_map(root, UI_FILE, problems)
+    taxonomy = _read_map(root, TAXONOMY_FILE, problems, required=False)
+    if site is None or ui is None:
+        return None
+    languages = _languages(site, problems)
+    if not languages:
+        return None
+    codes = tuple(lang.code for lang in languages)
+    return SiteConfig(
+        site_name=_per_language(site, "site_name", codes, SITE_FILE, problems),
+        languages=languages,
+        fallback_order=_fallback_order(site, codes, problems),
+        ui={key: _strings(ui, key, codes, UI_FILE, problems) for key in ui},
+        specialties=_specialties(taxonomy, codes, problems),
+    )
+
+
+def _read_map(root: Path, rel: str, problems: Problems, required: bool = True) -> LineMap | None:
+    path = root / rel
+    if not path.is_file():
+        if required:
+            problems.error(rel, 1, "file is missing")
+        return None
+    value, found = load_yaml(path.read_text(encoding="utf-8"), rel)
+    problems.extend(found)
+    if value is None and not found:
+        value = LineMap()
+    if not isinstance(value, LineMap):
+        if not found:
+            problems.error(rel, 1, "expected a mapping of settings")
+        return None
+    return value
+
+
+def _languages(site: LineMap, problems: Problems) -> tuple[Language, ...]:
+    raw = site.get("languages")
+    if not isinstance(raw, LineList) or not raw:
+        problems.error(SITE_FILE, site.line_of("languages"), "'languages' must be a list")
+        return ()
+    result: list[Language] = []
+    for index, item in enumerate(raw):
+        line = raw.line_of(index)
+        if not isinstance(item, LineMap) or not isinstance(item.get("code"), str):
+            problems.error(SITE_FILE, line, "each language needs a 'code' and a 'name'")
+            continue
+        result.append(Language(item["code"], str(item.get("name", item["code"])),
+                               bool(item.get("default", False))))
+    if sum(lang.default for lang in result) != 1:
+        problems.error(SITE_FILE, raw.line, "exactly one language must have 'default: true'")
+        return ()
+    return tuple(result)
+
+
+def _fallback_order(site: LineMap, codes: tuple[str, ...], problems: Problems) -> tuple[str, ...]:
+    raw = site.get("fallback_order", ["reader", "original"])
+    if not isinstance(raw, list):
+        problems.error(SITE_FILE, site.line_of("fallback_order"), "'fallback_order' must be a list")
+        return ("reader", "original")
+    for index, entry in enumerate(raw):
+        if entry not in ("reader", "original", *codes):
+            line = raw.line_of(index) if isinstance(raw, LineList) else site.line
+            problems.error(SITE_FILE, line, f"unknown fallback entry '{entry}'",
+                           hint="use 'reader', 'original' or a language code")
+    order = tuple(str(entry) for entry in raw)
+    return order if "original" in order else (*order, "original")
+
+
+def _strings(table: LineMap, key: str, codes: tuple[str, ...], rel: str,
+             problems: Problems) -> dict[str, str]:
+    return _per_language(table, key, codes, rel, problems)
+
+
+def _per_language(table: LineMap, key: str, codes: tuple[str, ...], rel: str,
+                  problems: Problems) -> dict[str, str]:
+    entry: Any = table.get(key)
+    if not isinstance(entry, LineMap):
+        problems.error(rel, table.line_of(key), f"'{key}' must map each language to a text")
+        return {code: key for code in codes}
+    for code in codes:
+        if not isinstance(entry.get(code), str) or not entry[code].strip():
+            problems.error(rel, entry.line, f"'{key}' has no text for language '{code}'")
+    return {code: str(entry.get(code) or key) for code in codes}
+
+
+def _specialties(taxonomy: LineMap | None, codes: tuple[str, ...],
+                 problems: Problems) -> dict[str, dict[str, str]]:
+    if taxonomy is None:
+        return {}
+    table = taxonomy.get("specialties")
+    if not isinstance(table, LineMap):
+        problems.error(TAXONOMY_FILE, taxonomy.line, "'specialties' must be a mapping")
+        return {}
+    return {key: _per_language(table, key, codes, TAXONOMY_FILE, problems) for key in table}

@@ -1,0 +1,156 @@
+"""Typed, frozen models of the sources. No I/O happens here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+VERSION_PATTERN = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+
+Status = Literal["draft", "review", "approved", "retired"]
+STATUSES: tuple[Status, ...] = ("draft", "review", "approved", "retired")
+PUBLISHED_STATUSES: tuple[Status, ...] = ("approved", "retired")
+
+PageKind = Literal["original", "translation", "fallback"]
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")
+    return int(major), int(minor)
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    text: str | None
+    line: int
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    version: str
+    date: date
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """One language's text of a protocol (``<lang>.md``)."""
+
+    lang: str
+    path: str
+    title: str
+    summary: str | None
+    aliases: tuple[str, ...]
+    translation_of_version: str | None
+    text: str
+    first_line: int
+    headings: tuple[Heading, ...]
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.field_lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A protocol's document control (``protocol.yaml``) and its bodies."""
+
+    id: str
+    path: str
+    version: str
+    status: Status
+    original_language: str
+    owner: str | None
+    review_due: date | None
+    approved_by: str | None = None
+    approved_on: date | None = None
+    specialties: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    calculators: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    changelog: tuple[ChangelogEntry, ...] = ()
+    bodies: dict[str, Body] = field(default_factory=dict)
+    field_lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        """The line of ``key``, or of its ``index``-th list item when given."""
+        items = self.item_lines.get(key, ())
+        if index is not None and index < len(items):
+            return items[index]
+        return self.field_lines.get(key, 1)
+
+    @property
+    def original(self) -> Body:
+        return self.bodies[self.original_language]
+
+    @property
+    def folder(self) -> str:
+        return self.path.rsplit("/", 1)[0]
+
+    def translation_state(self, lang: str) -> Literal["original", "current", "outdated", "missing"]:
+        """How the body in ``lang`` relates to the protocol's current version.
+
+        A translation is outdated when it renders an older MAJOR version: a major
+        change is a clinical change, so its text may no longer be safe to follow.
+        """
+        if lang == self.original_language:
+            return "original"
+        body = self.bodies.get(lang)
+        if body is None or body.translation_of_version is None:
+            return "missing"
+        if parse_version(body.translation_of_version)[0] < parse_version(self.version)[0]:
+            return "outdated"
+        return "current"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site_name: dict[str, str]
+    languages: tuple[Language, ...]
+    fallback_order: tuple[str, ...]
+    ui: dict[str, dict[str, str]]
+    specialties: dict[str, dict[str, str]]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(lang.code for lang in self.languages)
+
+    @property
+    def default_language(self) -> str:
+        return next(lang.code for lang in self.languages if lang.default)
+
+    def text(self, key: str, lang: str, **values: object) -> str:
+        template = self.ui[key][lang]
+        return template.format(**values) if values else template
+
+
+@dataclass(frozen=True)
+class Project:
+    root: str
+    site: SiteConfig
+    protocols: dict[str, Protocol]

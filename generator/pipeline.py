@@ -1,0 +1,107 @@
+"""The whole pipeline, top to bottom: load → validate → resolve → render → write → build.
+
+Each stage collects problems; a stage that finds errors stops the pipeline
+before anything on disk is touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from . import mkdocs_site
+from .config import load_site_config
+from .fsutil import staging_dir, swap_in, sync_tree, write_tree
+from .load import load_protocols
+from .model import Project
+from .problems import Problems, SourceError
+from .render import RenderOptions, render_site
+from .transforms import Context, resolve
+from .validate import validate
+
+CONTENT_DIR = "content"
+ASSETS = ("protocols.css",)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    project: Project
+    calculators: frozenset[str]
+    problems: Problems
+
+
+def load(root: Path) -> Loaded:
+    """Stages 1-3 for every source: all problems of the project, in one run."""
+    problems = Problems()
+    site = load_site_config(root, problems)
+    if site is None:
+        raise SourceError(problems.sorted())
+    protocols = load_protocols(root, site.codes, problems)
+    project = Project(root=str(root), site=site, protocols=protocols)
+    calculators: frozenset[str] = frozenset()
+    validate(project, set(calculators), problems)
+    for protocol in protocols.values():
+        for lang, body in protocol.bodies.items():
+            resolve(Context(project, protocol, body, lang, problems, set(calculators)))
+    return Loaded(project, calculators, problems)
+
+
+def check(root: Path) -> Problems:
+    try:
+        return load(root).problems
+    except SourceError as exc:
+        problems = Problems()
+        problems.extend(exc.problems)
+        return problems
+
+
+def render(loaded: Loaded, today: date, include_unpublished: bool) -> dict[str, str | bytes]:
+    """Stage 4: every file of the generated docs folder."""
+    options = RenderOptions(today=today, include_unpublished=include_unpublished,
+                            calculators=loaded.calculators)
+    problems = Problems()
+    files: dict[str, str | bytes] = dict(render_site(loaded.project, options, problems).files)
+    if problems.errors:
+        raise SourceError(problems.sorted())
+    for name in ASSETS:
+        files[f"assets/{name}"] = resources.files("generator.assets").joinpath(name).read_bytes()
+    return files
+
+
+def _loaded_or_fail(root: Path) -> Loaded:
+    loaded = load(root)
+    if loaded.problems.errors:
+        raise SourceError(loaded.problems.sorted())
+    return loaded
+
+
+def build(root: Path, out: Path, today: date | None = None) -> Problems:
+    """Check, generate ``content/`` and build the site into ``out``.
+
+    Everything is built in staging folders; ``content/`` and ``out`` are swapped
+    in only when the whole build succeeded, so a failure leaves both as they were.
+    """
+    loaded = _loaded_or_fail(root)
+    files = render(loaded, today or date.today(), include_unpublished=False)
+    content = root / CONTENT_DIR
+    with staging_dir(out, "build") as staging:
+        docs, site = staging / "docs", staging / "site"
+        write_tree(files, docs)
+        failures = mkdocs_site.build(root, loaded.project.site, docs, site)
+        if failures:
+            raise SourceError(failures)
+        with staging_dir(content, "content") as content_staging:
+            new_content = content_staging / "new"
+            docs.rename(new_content)
+            swap_in(new_content, content)
+        swap_in(site, out)
+    return loaded.problems
+
+
+def generate_preview(root: Path, today: date | None = None) -> tuple[Loaded, list[str]]:
+    """Write ``content/`` for live preview (drafts included); return the files that changed."""
+    loaded = _loaded_or_fail(root)
+    files = render(loaded, today or date.today(), include_unpublished=True)
+    return loaded, sync_tree(files, root / CONTENT_DIR)

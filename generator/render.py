@@ -1,0 +1,244 @@
+"""Stage 4: render each language into the Markdown files of ``content/``.
+
+Pure functions from the project to ``{relative path: text}``; nothing here
+touches the disk. The layout is mkdocs-static-i18n's documented ``folder``
+structure: ``<lang>/index.md`` and ``<lang>/protocols/<id>.md`` per language.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date
+
+from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
+from .problems import Problems
+from .select import choose_body
+from .transforms import CalcRenderer, Context, reference_list, resolve
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    today: date
+    include_unpublished: bool = False
+    calculators: frozenset[str] = frozenset()
+    render_calc: CalcRenderer | None = None
+
+
+@dataclass
+class Rendered:
+    files: dict[str, str] = field(default_factory=dict)
+    # protocol id -> ids of the protocols it links to (in any language)
+    links: dict[str, set[str]] = field(default_factory=dict)
+
+
+def page_path(lang: str, protocol_id: str) -> str:
+    return f"{lang}/protocols/{protocol_id}.md"
+
+
+def page_url(lang: str, protocol_id: str, default_lang: str) -> str:
+    """The page's URL path relative to the site root (directory URLs)."""
+    prefix = "" if lang == default_lang else f"{lang}/"
+    return f"{prefix}protocols/{protocol_id}/"
+
+
+def published(project: Project, options: RenderOptions) -> list[Protocol]:
+    return [p for p in sorted(project.protocols.values(), key=lambda p: p.id)
+            if options.include_unpublished or p.status in PUBLISHED_STATUSES]
+
+
+def render_site(project: Project, options: RenderOptions, problems: Problems) -> Rendered:
+    rendered = Rendered()
+    protocols = published(project, options)
+    for lang in project.site.codes:
+        for protocol in protocols:
+            rendered.files[page_path(lang, protocol.id)] = render_protocol(
+                project, protocol, lang, options, problems, rendered.links)
+        rendered.files[f"{lang}/index.md"] = render_home(project, protocols, lang)
+    return rendered
+
+
+def render_protocol(project: Project, protocol: Protocol, lang: str, options: RenderOptions,
+                    problems: Problems, links: dict[str, set[str]] | None = None) -> str:
+    site = project.site
+    body, kind = choose_body(protocol, lang, site.fallback_order)
+    ctx = Context(project, protocol, body, lang, problems, set(options.calculators),
+                  options.render_calc)
+    text = resolve(ctx).strip("\n")
+    if links is not None:
+        links.setdefault(protocol.id, set()).update(ctx.links)
+    parts = [
+        _front_matter(body),
+        f"# {_escape_heading(body.title)} {{#top}}",
+        *_banners(project, protocol, lang, body, kind, options.today),
+        doc_control(project, protocol, lang, body, kind),
+        _wrap_language(text, body.lang, lang),
+        reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
+        _changelog(project, protocol, lang),
+    ]
+    return "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
+
+
+def render_home(project: Project, protocols: list[Protocol], lang: str) -> str:
+    site = project.site
+    lines = [
+        "---", f"title: {_yaml_str(site.site_name[lang])}", "---", "",
+        f"# {_escape_heading(site.site_name[lang])}", "",
+        site.text("home_intro", lang), "",
+        f"## {site.text('protocols', lang)} {{#protocols}}", "",
+    ]
+    entries = []
+    for protocol in protocols:
+        body, _ = choose_body(protocol, lang, site.fallback_order)
+        summary = f": {body.summary}" if body.summary else ""
+        entries.append((body.title.casefold(),
+                        f"- [{body.title}](protocols/{protocol.id}.md){summary}"))
+    lines += [entry for _, entry in sorted(entries)]
+    return "\n".join(lines) + "\n"
+
+
+def _front_matter(body: Body) -> str:
+    lines = ["---", f"title: {_yaml_str(body.title)}"]
+    if body.summary:
+        lines.append(f"description: {_yaml_str(body.summary)}")
+    lines.append("---")
+    return "\n".join(lines)
+
+
+def _yaml_str(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _escape_heading(text: str) -> str:
+    return text.replace("{", "\\{").replace("#", "\\#")
+
+
+def language_name(code: str, reader: str) -> str:
+    name = Locale.parse(reader).languages.get(code, code)
+    return name[:1].upper() + name[1:] if reader == "en" else name
+
+
+def _date(value: date, lang: str) -> str:
+    return format_date(value, format="long", locale=lang)
+
+
+def page_kind_text(project: Project, protocol: Protocol, lang: str, body: Body,
+                   kind: PageKind) -> str:
+    site = project.site
+    if kind == "original":
+        return site.text("page_original", lang)
+    if kind == "fallback":
+        return site.text("page_fallback", lang, language=language_name(body.lang, lang))
+    version = body.translation_of_version or "?"
+    if protocol.translation_state(body.lang) == "outdated":
+        return site.text("page_translation_outdated", lang, version=version,
+                         current=protocol.version)
+    return site.text("page_translation", lang, version=version)
+
+
+def doc_control(project: Project, protocol: Protocol, lang: str, body: Body,
+                kind: PageKind) -> str:
+    """The document-control block that opens every protocol page, in the reader's language."""
+    site = project.site
+    missing = f'<span class="not-recorded">{html.escape(site.text("not_recorded", lang))}</span>'
+
+    def value(text: str | None) -> str:
+        return html.escape(text) if text else missing
+
+    def when(day: date | None) -> str:
+        return html.escape(_date(day, lang)) if day else missing
+
+    rows = [
+        ("version", html.escape(protocol.version)),
+        ("status", html.escape(site.text(f"status_{protocol.status}", lang))),
+        ("owner", value(protocol.owner)),
+        ("approved_by", value(protocol.approved_by)),
+        ("approved_on", when(protocol.approved_on)),
+        ("review_due", when(protocol.review_due)),
+        ("original_language", html.escape(language_name(protocol.original_language, lang))),
+        ("this_page", html.escape(page_kind_text(project, protocol, lang, body, kind))),
+    ]
+    cells = "\n".join(
+        f'<tr data-field="{key}"><th scope="row">{html.escape(site.text(key, lang))}</th>'
+        f"<td>{cell}</td></tr>"
+        for key, cell in rows
+    )
+    return (f'<table class="doc-control" data-page-kind="{kind}" '
+            f'data-protocol="{protocol.id}" data-version="{protocol.version}">\n'
+            f"<caption>{html.escape(site.text('doc_control', lang))}</caption>\n"
+            f"<tbody>\n{cells}\n</tbody>\n</table>")
+
+
+def _banners(project: Project, protocol: Protocol, lang: str, body: Body, kind: PageKind,
+             today: date) -> list[str]:
+    site = project.site
+    banners: list[str] = []
+    if protocol.status == "retired":
+        banners.append(_admonition("danger", site.text("retired_title", lang),
+                                   site.text("retired_notice", lang), "retired"))
+    elif protocol.status not in PUBLISHED_STATUSES:
+        status = site.text(f"status_{protocol.status}", lang)
+        banners.append(_admonition("danger", site.text("status_notice_title", lang, status=status),
+                                   site.text("status_notice", lang), "unapproved"))
+    if protocol.review_due and protocol.review_due < today and protocol.status != "retired":
+        owner = protocol.owner or site.text("not_recorded", lang).lower()
+        banners.append(_admonition(
+            "warning", site.text("review_overdue_title", lang),
+            site.text("review_overdue_notice", lang, date=_date(protocol.review_due, lang),
+                      owner=owner), "review-overdue"))
+    if kind == "fallback":
+        banners.append(_fallback_notice(project, protocol, lang, body))
+    elif kind == "translation" and protocol.translation_state(lang) == "outdated":
+        link = _relative_url(page_url(lang, protocol.id, site.default_language),
+                             page_url(protocol.original_language, protocol.id,
+                                      site.default_language))
+        banners.append(_admonition(
+            "warning", site.text("outdated_title", lang),
+            site.text("outdated_notice", lang, version=body.translation_of_version,
+                      current=protocol.version, link=link), "outdated-translation"))
+    return banners
+
+
+def _fallback_notice(project: Project, protocol: Protocol, lang: str, body: Body) -> str:
+    site = project.site
+    shown = language_name(body.lang, lang)
+    if body.lang == protocol.original_language:
+        text = site.text("fallback_notice_original", lang, language=shown)
+    else:
+        text = site.text("fallback_notice_translation", lang, language=shown,
+                         version=body.translation_of_version,
+                         original=language_name(protocol.original_language, lang))
+    return _admonition("info", site.text("fallback_notice_title", lang), text, "fallback")
+
+
+def _admonition(kind: str, title: str, text: str, name: str) -> str:
+    title = title.replace('"', "'")
+    return f'!!! {kind} {name} "{title}"\n\n    {text}'
+
+
+def _relative_url(from_url: str, to_url: str) -> str:
+    depth = from_url.rstrip("/").count("/") + 1
+    return "../" * depth + to_url
+
+
+def _wrap_language(text: str, body_lang: str, reader: str) -> str:
+    """Mark text in another language so that browsers and screen readers pronounce it right."""
+    if body_lang == reader:
+        return text
+    return f'<div lang="{body_lang}" markdown="1">\n\n{text}\n\n</div>'
+
+
+def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
+    if not protocol.changelog:
+        return ""
+    site = project.site
+    entries = sorted(protocol.changelog, key=lambda e: e.date, reverse=True)
+    lines = [f"## {site.text('changelog', lang)} {{#changelog}}", ""]
+    for entry in entries:
+        lines.append(f"- **{entry.version}** ({_date(entry.date, lang)}): "
+                     f"{html.escape(entry.note)}")
+    return "\n".join(lines)
