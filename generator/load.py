@@ -363,6 +363,7 @@ def _headings(text: str, first_line: int, rel: str,
     seen: dict[str, int] = {}
     ok = True
     fence: str | None = None
+    fence_line = 0
     previous = ""
     for offset, line in enumerate(text.split("\n")):
         number = first_line + offset
@@ -370,7 +371,7 @@ def _headings(text: str, first_line: int, rel: str,
         if marker:
             token = marker.group(1)
             if fence is None:
-                fence = token[0] * 3
+                fence, fence_line = token[0] * 3, number
             elif token.startswith(fence):
                 fence = None
             previous = ""
@@ -411,6 +412,7 @@ def _headings(text: str, first_line: int, rel: str,
         seen[heading_id] = number
         result.append(Heading(level, content[: id_match.start()].strip(), heading_id, number))
     if fence is not None:
-        problems.error(rel, first_line + len(text.split("\n")) - 1, "a code block is never closed")
+        problems.error(rel, fence_line, "a code block is never closed",
+                       "end it with a line of the same backticks or tildes")
         ok = False
     return tuple(result) if ok else None

@@ -72,7 +72,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         links.setdefault(protocol.id, set()).update(ctx.links)
     parts = [
         _front_matter(body),
-        f"# {_escape_heading(body.title)} {{#top}}",
+        f"# {_escape_heading(body.title)} {{#top{_lang_attr(body.lang, lang)}}}",
         *_banners(project, protocol, lang, body, kind, options.today),
         doc_control(project, protocol, lang, body, kind),
         _wrap_language(text, body.lang, lang),
@@ -223,6 +223,10 @@ def _admonition(kind: str, title: str, text: str, name: str) -> str:
 def _relative_url(from_url: str, to_url: str) -> str:
     depth = from_url.rstrip("/").count("/") + 1
     return "../" * depth + to_url
+
+
+def _lang_attr(body_lang: str, reader: str) -> str:
+    return "" if body_lang == reader else f' lang="{body_lang}"'
 
 
 def _wrap_language(text: str, body_lang: str, reader: str) -> str:

@@ -136,8 +136,7 @@ def _citations(text: str, number: int, ctx: Context) -> str:
                       "declare it under 'references' in protocol.yaml")
             return match.group(0)
         index = ctx.citations.setdefault(key, len(ctx.citations) + 1)
-        return (f'<sup class="citation"><a href="#cite-{key}" '
-                f'id="cite-ref-{key}-{index}">[{index}]</a></sup>')
+        return f'<sup class="citation"><a href="#cite-{key}">[{index}]</a></sup>'
 
     return CITATION.sub(replace, text)
 

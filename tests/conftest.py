@@ -1,0 +1,78 @@
+"""Shared fixtures: projects built inline from a dict of files, as MkDocs' own tests do."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL_YAML = """\
+id: {id}
+version: "1.0"
+status: approved
+original_language: en
+owner: Infectious Diseases
+review_due: 2030-01-01
+approved_by: Dr. A. Test
+approved_on: 2025-01-01
+changelog:
+  - version: "1.0"
+    date: 2025-01-01
+    note: First version.
+"""
+
+MINIMAL_BODY = """\
+---
+title: {title}
+---
+
+## Dosing {{#dosing}}
+
+Text.
+"""
+
+ProjectFactory = Callable[..., Path]
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data) if data.startswith("\n") else data,
+                            encoding="utf-8")
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> ProjectFactory:
+    """A project with the repo's site settings and the given sources.
+
+    ``seeds=True`` also copies the repo's own protocols.
+    """
+
+    def make(files: dict[str, str | bytes] | None = None, seeds: bool = False) -> Path:
+        root = tmp_path / "project"
+        shutil.copytree(REPO / "site_config", root / "site_config")
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        (root / "protocol_src" / "protocols").mkdir(parents=True)
+        (root / "protocol_src" / "calculators").mkdir(parents=True)
+        if seeds:
+            shutil.copytree(REPO / "protocol_src", root / "protocol_src", dirs_exist_ok=True)
+        write_files(root, files or {})
+        return root
+
+    return make
+
+
+def minimal_protocol(pid: str, title: str = "A protocol") -> dict[str, str]:
+    return {
+        f"protocol_src/protocols/{pid}/protocol.yaml": MINIMAL_YAML.format(id=pid),
+        f"protocol_src/protocols/{pid}/en.md": MINIMAL_BODY.format(title=title),
+    }
