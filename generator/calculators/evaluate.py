@@ -74,14 +74,14 @@ def read_input(item: Input, text: str | None, lang: str) -> tuple[float | int | 
     pattern = WHOLE_RE if item.whole_number else NUMBER_RE
     if not pattern.match(cleaned):
         return None, messages["invalid"]
-    value: float | int = int(cleaned) if item.whole_number else float(cleaned.replace(",", "."))
-    value = value + 0  # turns -0.0 into 0.0, as "+ 0" does in the browser
+    # A double, as in the browser: a 5000-digit string becomes inf here and Infinity there.
+    value = float(cleaned.replace(",", ".")) + 0.0  # "+ 0.0" turns -0.0 into 0.0, as in JS
     low, high = item.range or (-math.inf, math.inf)
-    if not math.isfinite(float(value)) or value < low or value > high:
+    if not math.isfinite(value) or value < low or value > high:
         return None, messages["range"]
     if item.plausible and not item.plausible[0] <= value <= item.plausible[1]:
         return None, messages["implausible"]
-    return value, None
+    return (int(value) if item.whole_number else value), None
 
 
 def evaluate(spec: CalculatorSpec, raw: Mapping[str, str], lang: str = "en") -> Result:
