@@ -294,7 +294,12 @@ class _Reader:
             if lang not in data:
                 self.error(data.line, f"missing '{lang}' text for {where}")
                 ok = False
-            elif not isinstance(data[lang], str) or not data[lang].strip():
+            elif not isinstance(data[lang], str):
+                # YAML reads a bare no, yes, on or off as true/false: ask for quotes
+                self.error(data.line_of(lang), f"the '{lang}' text for {where} must be a string "
+                                               f"(quote it), got {data[lang]!r}")
+                ok = False
+            elif not data[lang].strip():
                 self.error(data.line_of(lang), f"empty '{lang}' text for {where}")
                 ok = False
         return {lang: str(data[lang]).strip() for lang in LANGUAGES} if ok else None
@@ -346,6 +351,8 @@ class _Reader:
         try:
             tree = ex.parse(source)
             env = {name: kind for name, (kind, _) in self.types.items()}
+            if any(env.get(name) == "broken" for name in ex.names(tree)):
+                return None  # its definition was reported already
             if ex.type_of(tree, env) != wanted:
                 article = "a number" if wanted == "number" else "a comparison (true or false)"
                 raise ex.ExprError(f"must give {article}")
@@ -650,20 +657,28 @@ class _Reader:
             return None
         sets = self.sequence(data["sets"], data.line_of("sets"), f"{where}: sets")
         bands_raw = self.sequence(data["bands"], data.line_of("bands"), f"{where}: bands")
-        if sets is None or bands_raw is None or not ok:
+        if sets is None or bands_raw is None:
             return None
         if not sets or not all(isinstance(s, str) for s in sets):
             self.error(sets.line, f"{where}: sets must list the names this table gives values to")
             return None
-        codes = self.codes_of[column]
+        if not ok:
+            self.mark_broken(sets)
+            return None
+        codes = self.codes_of.get(column)
+        if codes is None:  # the choice input itself was invalid and is reported already
+            self.mark_broken(sets)
+            return None
         bands = [self.band(v, bands_raw.line_of(i), where, codes, tuple(sets))
                  for i, v in enumerate(bands_raw)]
         if None in bands or not bands:
             if not bands:
                 self.error(bands_raw.line, f"{where}: bands must not be empty")
+            self.mark_broken(sets)
             return None
         ordered = self.ordered_bands(bands, where)  # type: ignore[arg-type]
         if ordered is None:
+            self.mark_broken(sets)
             return None
         for i, name in enumerate(sets):
             if not self.define_table_variable(name, sets.line_of(i), ordered, where):
@@ -778,6 +793,12 @@ class _Reader:
             return False
         return True
 
+    def mark_broken(self, names: LineList) -> None:
+        """Names of a step that failed: later uses are not reported again."""
+        for i, name in enumerate(names):
+            if isinstance(name, str) and name not in self.types:
+                self.types[name] = ("broken", names.line_of(i))
+
     def define_table_variable(self, name: str, line: int, bands: tuple[Band, ...],
                               where: str) -> bool:
         values = [cell[name] for band in bands for cell in band.cells.values()]
@@ -854,6 +875,8 @@ class _Reader:
 
     def code_output(self, data: LineMap, ident: str, label: Text, where: str) -> Output | None:
         source = data["expr"]
+        if isinstance(source, str) and self.types.get(source, ("",))[0] == "broken":
+            return None  # its table was reported already
         if not isinstance(source, str) or self.types.get(source, ("",))[0] != "code":
             self.error(data.line_of("expr"), f"{where}: a code output must name a code set "
                                              f"by a table, got {source!r}")
