@@ -1,0 +1,301 @@
+"""The calculator widget: one block of HTML per page language, driven by calculator.js.
+
+The HTML carries everything the reader needs without JavaScript (labels, units, the
+formula, the band table, the source and the version); the runtime only fills in results.
+The spec travels in the page as JSON with every expression already parsed, so the
+browser never parses an expression itself. No inline script, handler or style: the site
+runs under ``Content-Security-Policy: script-src 'self'``.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from . import expr as ex
+from .evaluate import input_messages
+from .i18n import LANGUAGES, number, ui
+from .spec import (Band, CalculatorSpec, CasesStep, CheckStep, Input, LetStep, Output,
+                   TableStep)
+
+SPEC_JSON_VERSION = 1  # bump when the shape of page_spec changes
+
+
+# ---------------------------------------------------------------- the page's JSON
+
+
+def page_spec(spec: CalculatorSpec, lang: str) -> dict[str, Any]:
+    """The spec as the browser runtime reads it: parsed trees, texts of one language."""
+    return {
+        "format": SPEC_JSON_VERSION,
+        "id": spec.id,
+        "version": spec.version,
+        "status": spec.status,
+        "lang": lang,
+        "inputs": [_input_json(item, lang) for item in spec.inputs],
+        "logic": [_step_json(step, lang) for step in spec.logic],
+        "outputs": [_output_json(item, lang) for item in spec.outputs],
+        "messages": {"impossible": ui(lang, "impossible"), "empty": ui(lang, "empty"),
+                     "band": ui(lang, "band")},
+        "share": None if spec.share is None else {
+            "output": spec.share.output, "toInput": spec.share.to_input,
+        },
+        "chart": None if spec.chart is None else {
+            "kind": spec.chart.kind, "start": spec.chart.start, "end": spec.chart.end,
+            "days": spec.chart.days, "targetLogPerWeek": spec.chart.target_log_per_week,
+            "title": spec.chart.title[lang],
+            "labels": {k: ui(lang, f"chart_{k}") for k in ("start", "end", "target")},
+        },
+    }
+
+
+def _input_json(item: Input, lang: str) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "type": item.type,
+        "whole": item.whole_number,
+        "range": list(item.range) if item.range else None,
+        "plausible": list(item.plausible) if item.plausible else None,
+        "choices": [c.code for c in item.choices],
+        "messages": input_messages(item, lang),
+    }
+
+
+def _step_json(step: object, lang: str) -> dict[str, Any]:
+    if isinstance(step, LetStep):
+        return {"kind": "let", "name": step.name, "expr": ex.to_json(step.expr)}
+    if isinstance(step, CasesStep):
+        return {"kind": "cases", "name": step.name, "by": step.by,
+                "cases": {code: ex.to_json(tree) for code, tree, _ in step.cases}}
+    if isinstance(step, CheckStep):
+        return {"kind": "check", "expr": ex.to_json(step.expr), "message": step.message[lang]}
+    assert isinstance(step, TableStep)
+    return {"kind": "table", "name": step.name, "by": step.by, "column": step.column,
+            "sets": list(step.sets), "bands": [_band_json(b) for b in step.bands]}
+
+
+def _band_json(band: Band) -> dict[str, Any]:
+    return {"label": band.label, "lower": band.lower, "lowerInclusive": band.lower_inclusive,
+            "upper": band.upper, "upperInclusive": band.upper_inclusive,
+            "cells": {code: dict(cell) for code, cell in band.cells.items()}}
+
+
+def _output_json(item: Output, lang: str) -> dict[str, Any]:
+    return {"id": item.id, "type": item.type, "expr": ex.to_json(item.expr),
+            "decimals": item.decimals, "allowNegative": item.allow_negative,
+            "codes": {code: text[lang] for code, text in item.codes.items()}}
+
+
+def spec_script(spec: CalculatorSpec, lang: str) -> str:
+    """The JSON in a script element; '<', '>' and '&' escaped so no text can end it."""
+    text = json.dumps(page_spec(spec, lang), ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f'<script type="application/json" class="calculator-spec">{text}</script>'
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def render_widget(spec: CalculatorSpec, lang: str) -> str:
+    """The widget for a page in ``lang``: one HTML block without blank lines."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}'")
+    parts = [
+        f'<div class="calculator" data-calculator="{escape(spec.id)}" '
+        f'data-calculator-version="{escape(spec.version)}" '
+        f'data-calculator-status="{escape(spec.status)}">',
+        f'<p class="calculator-title"><strong>{escape(spec.title[lang])}</strong></p>',
+        *_notice(spec, lang),
+        '<div class="calculator-inputs">',
+        *(_field(spec, item, lang) for item in spec.inputs),
+        "</div>",
+        *_result(spec, lang),
+        *_share(spec, lang),
+        *_chart(spec),
+        *_details(spec, lang),
+        spec_script(spec, lang),
+        "</div>",
+    ]
+    html = "\n".join(parts)
+    assert "\n\n" not in html  # a blank line would end Markdown's raw HTML block
+    return html
+
+
+def _notice(spec: CalculatorSpec, lang: str) -> list[str]:
+    if spec.status == "approved":
+        return []
+    return [f'<p class="calculator-notice" role="note">{escape(ui(lang, "not_approved"))}</p>']
+
+
+def _dom_id(spec: CalculatorSpec, *parts: str) -> str:
+    return "-".join(("calc", spec.id, *parts)).replace("_", "-")
+
+
+def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
+    dom_id = _dom_id(spec, "in", item.id)
+    unit = f' <span class="calculator-unit">({escape(item.unit[lang])})</span>' \
+        if item.unit else ""
+    label = f'<label for="{dom_id}">{escape(item.label[lang])}{unit}</label>'
+    described = f'aria-describedby="{_dom_id(spec, "messages")}"'
+    if item.type == "choice":
+        options = "".join(
+            f'<option value="{escape(c.code)}">{escape(c.label[lang])}</option>'
+            for c in item.choices
+        )
+        placeholder = f'<option value="">{escape(ui(lang, "placeholder_choice"))}</option>'
+        control = (f'<select id="{dom_id}" name="{escape(item.id)}" {described}>'
+                   f"{placeholder}{options}</select>")
+    else:
+        mode = "numeric" if item.whole_number else "decimal"
+        # type="text": type="number" drops a decimal comma in some browsers
+        control = (f'<input id="{dom_id}" name="{escape(item.id)}" type="text" '
+                   f'inputmode="{mode}" autocomplete="off" spellcheck="false" {described}>')
+    return f'<div class="calculator-field">{label}{control}</div>'
+
+
+def _result(spec: CalculatorSpec, lang: str) -> list[str]:
+    rows = []
+    for item in spec.outputs:
+        unit = f' <span class="calculator-unit">{escape(item.unit[lang])}</span>' \
+            if item.unit else ""
+        rows.append(
+            f'<div class="calculator-output"><dt>{escape(item.label[lang])}</dt>'
+            f'<dd><span data-output="{escape(item.id)}" data-value="">'
+            f'{escape(ui(lang, "empty"))}</span>{unit}</dd></div>'
+        )
+    bands = [
+        f'<p class="calculator-band" data-band="{escape(step.name)}" hidden></p>'
+        for step in spec.logic if isinstance(step, TableStep)
+    ]
+    return [
+        f'<div class="calculator-result" aria-live="polite" '
+        f'aria-label="{escape(ui(lang, "result"))}">',
+        '<dl class="calculator-outputs">', *rows, "</dl>",
+        *bands,
+        f'<ul class="calculator-messages" id="{_dom_id(spec, "messages")}"></ul>',
+        "</div>",
+    ]
+
+
+def _share(spec: CalculatorSpec, lang: str) -> list[str]:
+    if spec.share is None:
+        return []
+    return [f'<button type="button" class="calculator-share md-button" '
+            f'data-share-output="{escape(spec.share.output)}" disabled>'
+            f'{escape(spec.share.label[lang])}</button>']
+
+
+def _chart(spec: CalculatorSpec) -> list[str]:
+    return [] if spec.chart is None else ['<div class="calculator-chart" data-chart></div>']
+
+
+# ---------------------------------------------------------------- details
+
+
+def _details(spec: CalculatorSpec, lang: str) -> list[str]:
+    parts = [
+        '<details class="calculator-details">',
+        f'<summary>{escape(ui(lang, "details"))}</summary>',
+        f'<p class="calculator-heading">{escape(ui(lang, "formula"))}</p>',
+        '<ul class="calculator-formula">',
+        *(f"<li>{line}</li>" for line in _formula_lines(spec, lang)),
+        "</ul>",
+    ]
+    for step in spec.logic:
+        if isinstance(step, TableStep):
+            parts += _table(spec, step, lang)
+    parts += [f'<p class="calculator-heading">{escape(ui(lang, "limits"))}</p>',
+              '<ul class="calculator-limits">',
+              *(f"<li>{_limit(item, lang)}</li>" for item in spec.inputs if item.range),
+              "</ul>"]
+    if spec.notes:
+        parts += [f'<p class="calculator-heading">{escape(ui(lang, "notes"))}</p>',
+                  '<ul class="calculator-notes">',
+                  *(f"<li>{escape(note[lang])}</li>" for note in spec.notes), "</ul>"]
+    parts += [f'<p class="calculator-heading">{escape(ui(lang, "source"))}</p>',
+              '<ul class="calculator-source">',
+              *(f"<li>{escape(source)}</li>" for source in spec.source), "</ul>",
+              f'<p class="calculator-version">{escape(ui(lang, "version"))}: '
+              f'{escape(spec.version)} · {escape(ui(lang, "status"))}: '
+              f'{escape(spec.status)}</p>',
+              "</details>"]
+    return parts
+
+
+def _formula_lines(spec: CalculatorSpec, lang: str) -> list[str]:
+    lines: list[str] = []
+    for step in spec.logic:
+        if isinstance(step, LetStep):
+            lines.append(f"<code>{escape(step.name)} = {escape(step.source)}</code>")
+        elif isinstance(step, CasesStep):
+            by = spec.input(step.by)
+            labels = {c.code: c.label[lang] for c in by.choices}
+            cases = "; ".join(f"{escape(labels[code])}: <code>{escape(source)}</code>"
+                              for code, _, source in step.cases)
+            lines.append(f"<code>{escape(step.name)}</code> ({escape(by.label[lang])}) = {cases}")
+        elif isinstance(step, CheckStep):
+            lines.append(f"<code>{escape(step.source)}</code>: {escape(step.message[lang])}")
+        else:
+            assert isinstance(step, TableStep)
+            lines.append(f"<code>{', '.join(escape(s) for s in step.sets)}</code> ← "
+                         f"{escape(ui(lang, 'table'))} ({escape(step.by)})")
+    for item in spec.outputs:
+        if item.type == "number" and item.source != item.id:
+            lines.append(f"<code>{escape(item.id)} = {escape(item.source)}</code>")
+    return lines
+
+
+def _table(spec: CalculatorSpec, step: TableStep, lang: str) -> list[str]:
+    column = spec.input(step.column)
+    head = "".join(f"<th>{escape(c.label[lang])}</th>" for c in column.choices)
+    rows = []
+    for band in reversed(step.bands):  # high to low, as the label prints it
+        cells = "".join(f"<td>{_cell(spec, band, c.code, step, lang)}</td>"
+                        for c in column.choices)
+        rows.append(f'<tr data-band-label="{escape(band.label)}"><th>{escape(band.label)}</th>'
+                    f"{cells}</tr>")
+    by_unit = _unit_of(spec, step.by, lang)
+    caption = f"{ui(lang, 'table')}: {step.by}" + (f" ({by_unit})" if by_unit else "")
+    return [f'<p class="calculator-heading">{escape(caption)}</p>',
+            '<div class="calculator-table-wrap">',
+            f'<table class="calculator-table"><thead><tr><th>{escape(ui(lang, "band"))}</th>'
+            f"{head}</tr></thead><tbody>",
+            *rows, "</tbody></table></div>"]
+
+
+def _cell(spec: CalculatorSpec, band: Band, code: str, step: TableStep, lang: str) -> str:
+    shown = []
+    for name in step.sets:
+        value = band.cells[code][name]
+        output = next((o for o in spec.outputs if o.source == name), None)
+        if value is None:
+            continue  # "not recommended" is said by the code next to it
+        if isinstance(value, str):
+            shown.append(output.codes[value][lang] if output else value)
+        else:
+            unit = output.unit[lang] if output and output.unit else ""
+            shown.append(f"{number(value, lang)} {unit}".strip())
+    return escape(", ".join(shown))
+
+
+def _unit_of(spec: CalculatorSpec, name: str, lang: str) -> str:
+    for item in spec.inputs:
+        if item.id == name and item.unit:
+            return item.unit[lang]
+    for output in spec.outputs:
+        if output.source == name and output.unit:
+            return output.unit[lang]
+    return ""
+
+
+def _limit(item: Input, lang: str) -> str:
+    assert item.range is not None
+    unit = f" {item.unit[lang]}" if item.unit else ""
+    low, high = item.plausible or item.range
+    text = f"{item.label[lang]}: {number(low, lang)}–{number(high, lang)}{unit}"
+    if item.whole_number:
+        text += f" ({ui(lang, 'whole')})"
+    return escape(text)

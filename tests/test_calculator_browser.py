@@ -1,0 +1,389 @@
+"""The calculator widgets in headless Chromium: every spec vector must give the same
+machine values in the page as in the Python reference, in every site language.
+
+Skipped when /usr/bin/chromium is missing, except on CI (``CI=true``), where that fails.
+One browser per session; one page per language, reused by every test.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.calculators import CalcInputError, evaluate, load_calculators, render_widget
+from generator.calculators.spec import CalculatorSpec
+from generator.calculators.widget import page_spec
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "generator" / "assets"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+LANGS = ("en", "nl", "id")
+# The page is served as the site will be: scripts only from its own origin.
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
+
+
+def _specs() -> dict[str, CalculatorSpec]:
+    specs, problems = load_calculators(ROOT / "protocol_src" / "calculators", "calculators")
+    assert problems == []
+    return specs
+
+
+SPECS = _specs()
+ORDER = ["creatinine-clearance", "ganciclovir-iv", "valganciclovir-oral", "foscarnet-iv",
+         "cmv-load-decline"]
+
+
+def _page(lang: str, body: str, scripts: tuple[str, ...] = ("calculator.js",)) -> str:
+    tags = "".join(f'<script src="{name}"></script>' for name in scripts)
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width">'
+            f'<link rel="stylesheet" href="calculator.css"><title>{lang}</title></head>'
+            f'<body><main id="content">{body}</main>{tags}</body></html>')
+
+
+def _write_site(directory: Path) -> None:
+    for name in ("calculator.js", "calculator.css"):
+        shutil.copy(ASSETS / name, directory / name)
+    (directory / "favicon.ico").write_bytes(b"")  # browsers ask for it; a 404 is logged
+    for lang in LANGS:
+        widgets = "\n".join(render_widget(SPECS[ident], lang) for ident in ORDER)
+        (directory / f"{lang}.html").write_text(_page(lang, widgets), encoding="utf-8")
+    # A stand-in for Material's instant navigation: an observable named document$.
+    (directory / "fake-material.js").write_text(
+        "window.__subscribers = [];"
+        "window.document$ = {subscribe: function (fn) { window.__subscribers.push(fn); fn(); }};",
+        encoding="utf-8")
+    template = render_widget(SPECS["ganciclovir-iv"], "en")
+    (directory / "nav.html").write_text(
+        _page("en", f'<template id="next">{template}</template>',
+              ("fake-material.js", "calculator.js")), encoding="utf-8")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    directory = tmp_path_factory.mktemp("calc-site")
+    _write_site(directory)
+    handler = functools.partial(_Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; the browser tests are required on CI")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                              headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def pages(browser: Any, base_url: str) -> Iterator[dict[str, Any]]:
+    context = browser.new_context()
+    opened: dict[str, Any] = {}
+    errors: list[str] = []
+    for lang in LANGS:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.goto(f"{base_url}/{lang}.html")
+        page.wait_for_function("window.ProtocolCalculators !== undefined")
+        opened[lang] = page
+    yield opened
+    assert errors == [], errors  # no script error and no CSP violation on any page
+    context.close()
+
+
+@pytest.fixture()
+def page(pages: dict[str, Any]) -> Any:
+    """The English page with every widget cleared, for the interaction tests."""
+    en = pages["en"]
+    en.evaluate("""() => document.querySelectorAll('[data-calculator] [name]').forEach(el => {
+        el.value = ''; el.dispatchEvent(new Event('input', {bubbles: true})); })""")
+    return en
+
+
+# ---------------------------------------------------------------- the reference
+
+
+def _python(spec: CalculatorSpec, inputs: dict[str, str], lang: str) -> dict[str, Any]:
+    try:
+        result = evaluate(spec, inputs, lang)
+    except CalcInputError as exc:
+        return {"ok": False, "messages": exc.messages}
+    return {"ok": True, "outputs": result.outputs, "bands": result.bands}
+
+
+def _same(python: dict[str, Any], js: dict[str, Any], where: str) -> None:
+    assert python["ok"] == js["ok"], (where, python, js)
+    if python["ok"]:
+        # identical doubles, not merely close: both runtimes do the same IEEE operations
+        assert js["outputs"] == python["outputs"], where
+        assert js["bands"] == python["bands"], where
+    else:
+        assert js["messages"] == python["messages"], where
+
+
+# ---------------------------------------------------------------- vectors
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_vector_gives_the_same_result_through_the_test_hook(
+        pages: dict[str, Any], lang: str) -> None:
+    count = 0
+    for ident in ORDER:
+        spec = SPECS[ident]
+        vectors = [dict(v.inputs) for v in spec.vectors]
+        results = pages[lang].evaluate(
+            "([spec, vectors]) => vectors.map(v => window.ProtocolCalculators.evaluate(spec, v))",
+            [json.dumps(page_spec(spec, lang)), vectors])
+        for vector, js in zip(spec.vectors, results):
+            _same(_python(spec, dict(vector.inputs), lang), js, f"{ident} / {vector.name}")
+            count += 1
+    assert count == sum(len(s.vectors) for s in SPECS.values())
+
+
+DOM_RUN = """([ident, vectors]) => {
+  const root = document.querySelector(`[data-calculator="${ident}"]`);
+  return vectors.map(inputs => {
+    root.querySelectorAll('[name]').forEach(el => {
+      el.value = inputs[el.name] === undefined ? '' : inputs[el.name];
+      el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', {bubbles: true}));
+    });
+    const outputs = {};
+    root.querySelectorAll('[data-output]').forEach(el => {
+      outputs[el.dataset.output] = {value: el.getAttribute('data-value'), text: el.textContent};
+    });
+    const messages = [...root.querySelectorAll('.calculator-messages li')].map(li => li.textContent);
+    return {outputs, messages, state: root.getAttribute('data-state')};
+  });
+}"""
+
+
+def _typeable(spec: CalculatorSpec, inputs: dict[str, str]) -> bool:
+    """A select can only hold one of its options; other codes are covered by the hook test."""
+    return all(inputs.get(i.id, "") in {"", *(c.code for c in i.choices)}
+               for i in spec.inputs if i.type == "choice")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_vector_gives_the_same_data_values_through_the_widget(
+        pages: dict[str, Any], lang: str) -> None:
+    checked = 0
+    for ident in ORDER:
+        spec = SPECS[ident]
+        vectors = [v for v in spec.vectors if _typeable(spec, dict(v.inputs))]
+        seen = pages[lang].evaluate(DOM_RUN, [ident, [dict(v.inputs) for v in vectors]])
+        for vector, dom in zip(vectors, seen):
+            where = f"{lang} {ident} / {vector.name}"
+            python = _python(spec, dict(vector.inputs), lang)
+            if python["ok"]:
+                assert dom["state"] == "ok" and dom["messages"] == [], where
+                for key, value in python["outputs"].items():
+                    shown = dom["outputs"][key]["value"]
+                    if value is None:
+                        assert shown == "" and dom["outputs"][key]["text"] == "—", where
+                    elif isinstance(value, str):
+                        assert shown == value, where
+                    else:
+                        assert float(shown) == value, where
+            else:
+                assert dom["state"] == "invalid", where
+                assert dom["messages"] == python["messages"], where
+                assert all(o["value"] == "" for o in dom["outputs"].values()), where
+            checked += 1
+    assert checked >= sum(len(s.vectors) for s in SPECS.values()) - 5
+
+
+# ---------------------------------------------------------------- reading and showing
+
+
+def _fill(page: Any, ident: str, **values: str) -> None:
+    root = page.locator(f'[data-calculator="{ident}"]')
+    for name, value in values.items():
+        control = root.locator(f'[name="{name}"]')
+        if control.evaluate("el => el.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+
+
+def _value(page: Any, ident: str, output: str) -> tuple[str, str]:
+    el = page.locator(f'[data-calculator="{ident}"] [data-output="{output}"]')
+    return el.get_attribute("data-value"), el.text_content()
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "43.75"), ("nl", "43,75"), ("id", "43,75")])
+def test_numbers_are_formatted_for_the_page_language(pages: dict[str, Any], lang: str,
+                                                     text: str) -> None:
+    page = pages[lang]
+    _fill(page, "ganciclovir-iv", weight="70", crcl="15", phase="maintenance")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", text)
+    assert _value(page, "ganciclovir-iv", "interval")[0] == "q24h"
+    if lang == "nl":
+        assert _value(page, "ganciclovir-iv", "interval")[1] == "1 dd (elke 24 uur)"
+        _fill(page, "foscarnet-iv", weight="70", crcl="70", regimen="induction-60")
+        assert _value(page, "foscarnet-iv", "dose_mg") == ("3500", "3.500")
+
+
+def test_a_decimal_comma_typed_key_by_key_is_read_and_updates_live(page: Any) -> None:
+    _fill(page, "ganciclovir-iv", crcl="60", phase="induction")
+    weight = page.locator('[data-calculator="ganciclovir-iv"] [name="weight"]')
+    weight.click()
+    weight.press_sequentially("62")
+    assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "155"  # 2.5 mg/kg x 62
+    weight.press_sequentially(",5")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("156.25", "156.25")
+
+
+def test_invalid_input_empties_every_value_and_shows_a_message(page: Any) -> None:
+    _fill(page, "ganciclovir-iv", weight="70", crcl="80", phase="induction")
+    assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "350"
+    _fill(page, "ganciclovir-iv", weight="70kg")
+    root = page.locator('[data-calculator="ganciclovir-iv"]')
+    for output in ("dose_mg_per_kg", "dose_mg", "interval"):
+        assert _value(page, "ganciclovir-iv", output) == ("", "—")
+    messages = root.locator(".calculator-messages li")
+    assert messages.all_text_contents() == [
+        "Body weight: enter a number, for example 72.5 or 72,5."]
+    assert messages.first.is_visible()
+    assert root.locator('[name="weight"]').get_attribute("aria-invalid") == "true"
+    assert root.locator(".calculator-result").get_attribute("aria-live") == "polite"
+
+
+def test_not_recommended_shows_no_dose(page: Any) -> None:
+    _fill(page, "valganciclovir-oral", crcl="9,99", phase="induction")
+    assert _value(page, "valganciclovir-oral", "dose_mg") == ("", "—")
+    assert _value(page, "valganciclovir-oral", "interval") == (
+        "not-recommended", "not recommended (tablets)")
+    band = page.locator('[data-calculator="valganciclovir-oral"] .calculator-band')
+    assert band.text_content() == "Band: < 10 (haemodialysis)"
+
+
+def test_the_draft_notice_is_visible_on_every_widget(pages: dict[str, Any]) -> None:
+    notices = pages["nl"].locator(".calculator-notice")
+    assert notices.count() == 5 and notices.first.is_visible()
+    assert notices.first.text_content().startswith("Nog niet goedgekeurd")
+
+
+# ---------------------------------------------------------------- sharing a CrCl
+
+
+def test_the_crcl_button_fills_every_drug_calculator(page: Any) -> None:
+    button = page.locator('[data-calculator="creatinine-clearance"] .calculator-share')
+    assert button.is_disabled()
+    _fill(page, "ganciclovir-iv", weight="70", phase="induction")
+    _fill(page, "creatinine-clearance", age="60", weight="72", sex="female", creatinine="1",
+          creatinine_unit="mg_dl")
+    assert _value(page, "creatinine-clearance", "crcl") == ("68", "68")
+    assert button.is_enabled()
+    button.click()
+    for ident in ("ganciclovir-iv", "valganciclovir-oral", "foscarnet-iv"):
+        field = page.locator(f'[data-calculator="{ident}"] [name="crcl"]')
+        assert field.input_value() == "68"
+    assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "175"  # 50–69: 2.5 mg/kg
+    _fill(page, "creatinine-clearance", creatinine="abc")
+    assert button.is_disabled()
+
+
+def test_the_shared_crcl_is_not_rounded_across_a_band_boundary(page: Any) -> None:
+    # (140 - 70) x 70 / (72 x 0.98) = 69.44...: shown as 69.4, and it must stay in 50–69.
+    _fill(page, "creatinine-clearance", age="70", weight="70", sex="male", creatinine="0.98",
+          creatinine_unit="mg_dl")
+    page.locator('[data-calculator="creatinine-clearance"] .calculator-share').click()
+    _fill(page, "ganciclovir-iv", weight="70", phase="induction")
+    assert _value(page, "ganciclovir-iv", "dose_mg_per_kg")[0] == "2.5"
+
+
+# ---------------------------------------------------------------- keyboard, chart, navigation
+
+
+def test_tab_reaches_every_input_in_order(page: Any) -> None:
+    page.locator("body").click(position={"x": 1, "y": 1})
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    reached = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(
+            "() => document.activeElement.closest('[data-calculator]')?.dataset.calculator + ':' +"
+            " (document.activeElement.name || document.activeElement.tagName)"))
+    first = [r for r in reached if r.startswith("creatinine-clearance:")]
+    assert first[:5] == ["creatinine-clearance:" + n for n in
+                         ("age", "weight", "sex", "creatinine", "creatinine_unit")]
+    focused = page.locator('[data-calculator="creatinine-clearance"] [name="age"]')
+    focused.focus()
+    page.keyboard.type("60")
+    assert focused.input_value() == "60"
+
+
+def test_the_load_chart_is_drawn_with_theme_classes(page: Any) -> None:
+    root = page.locator('[data-calculator="cmv-load-decline"]')
+    assert root.locator("svg").count() == 0
+    _fill(page, "cmv-load-decline", load_start="100000", load_end="1000", days="14")
+    assert _value(page, "cmv-load-decline", "log_decline_per_week") == ("1", "1")
+    svg = root.locator("svg.calculator-chart-svg")
+    assert svg.count() == 1
+    assert svg.locator("circle.calculator-chart-point").count() == 2
+    assert svg.locator("line.calculator-chart-target").count() == 1
+    stroke = svg.locator("line.calculator-chart-target").evaluate(
+        "el => getComputedStyle(el).stroke")
+    assert stroke not in ("", "none")
+    _fill(page, "cmv-load-decline", days="0")
+    assert root.locator("svg").count() == 0
+
+
+def test_the_browser_is_debian_chromium(browser: Any) -> None:
+    import subprocess
+
+    installed = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True,
+                               check=True).stdout
+    assert browser.version.split(".")[0] in installed
+
+
+def test_instant_navigation_initialises_new_widgets_once(browser: Any, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{base_url}/nav.html")
+    page.wait_for_function("window.ProtocolCalculators !== undefined")
+    assert page.evaluate("window.__subscribers.length") == 1
+    # What Material does on navigation: swap the content, then emit on document$.
+    page.evaluate("""() => {
+        const main = document.getElementById('content');
+        main.appendChild(document.getElementById('next').content.cloneNode(true));
+        window.__subscribers.forEach(fn => fn());
+        window.__subscribers.forEach(fn => fn());
+    }""")
+    _fill(page, "ganciclovir-iv", weight="70", crcl="15", phase="maintenance")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", "43.75")
+    page.close()
