@@ -14,8 +14,10 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
+from .graph import LinkGraph, build_graph
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
 from .problems import Problems
+from .relations import relations_markdown
 from .select import choose_body
 from .transforms import CalcRenderer, Context, reference_list, resolve
 
@@ -53,16 +55,18 @@ def published(project: Project, options: RenderOptions) -> list[Protocol]:
 def render_site(project: Project, options: RenderOptions, problems: Problems) -> Rendered:
     rendered = Rendered()
     protocols = published(project, options)
+    graph = build_graph(protocols)  # once for the site: every page needs everyone's links
     for lang in project.site.codes:
         for protocol in protocols:
             rendered.files[page_path(lang, protocol.id)] = render_protocol(
-                project, protocol, lang, options, problems, rendered.links)
+                project, protocol, lang, options, problems, rendered.links, graph)
         rendered.files[f"{lang}/index.md"] = render_home(project, protocols, lang)
     return rendered
 
 
 def render_protocol(project: Project, protocol: Protocol, lang: str, options: RenderOptions,
-                    problems: Problems, links: dict[str, set[str]] | None = None) -> str:
+                    problems: Problems, links: dict[str, set[str]] | None = None,
+                    graph: LinkGraph | None = None) -> str:
     site = project.site
     body, kind = choose_body(protocol, lang, site.fallback_order)
     ctx = Context(project, protocol, body, lang, problems, set(options.calculators),
@@ -76,6 +80,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         *_banners(project, protocol, lang, body, kind, options.today),
         doc_control(project, protocol, lang, body, kind),
         _wrap_language(text, body.lang, lang),
+        relations_markdown(project, graph, protocol, lang) if graph else "",
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
     ]
