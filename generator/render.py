@@ -15,6 +15,7 @@ from babel import Locale
 from babel.dates import format_date
 
 from .graph import LinkGraph, build_graph
+from .indexes import home_section, render_indexes
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
 from .problems import Problems
 from .relations import relations_markdown
@@ -61,6 +62,7 @@ def render_site(project: Project, options: RenderOptions, problems: Problems) ->
             rendered.files[page_path(lang, protocol.id)] = render_protocol(
                 project, protocol, lang, options, problems, rendered.links, graph)
         rendered.files[f"{lang}/index.md"] = render_home(project, protocols, lang)
+        rendered.files.update(render_indexes(project, protocols, lang, options.today))
     return rendered
 
 
@@ -88,20 +90,16 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
 
 
 def render_home(project: Project, protocols: list[Protocol], lang: str) -> str:
+    """The home page of a language: it opens the index pages rather than listing every
+    protocol, so that it stays short at thousands of protocols (``protocols`` is kept
+    for callers; the indexes list them)."""
     site = project.site
     lines = [
         "---", f"title: {_yaml_str(site.site_name[lang])}", "---", "",
         f"# {_escape_heading(site.site_name[lang])}", "",
         site.text("home_intro", lang), "",
-        f"## {site.text('protocols', lang)} {{#protocols}}", "",
+        home_section(project, lang),
     ]
-    entries = []
-    for protocol in protocols:
-        body, _ = choose_body(protocol, lang, site.fallback_order)
-        summary = f": {body.summary}" if body.summary else ""
-        entries.append((body.title.casefold(),
-                        f"- [{body.title}](protocols/{protocol.id}.md){summary}"))
-    lines += [entry for _, entry in sorted(entries)]
     return "\n".join(lines) + "\n"
 
 
