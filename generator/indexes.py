@@ -15,6 +15,7 @@ from datetime import date
 from babel.dates import format_date
 
 from .collate import initial, sort_key
+from .glossary import with_abbreviations
 from .model import Body, PageKind, Project, Protocol, SiteConfig
 from .select import choose_body
 
@@ -77,7 +78,9 @@ def render_indexes(project: Project, protocols: list[Protocol], lang: str,
                    today: date) -> dict[str, str]:
     """Every index page of one language, keyed by path under ``content/``."""
     shown = indexed(protocols)
-    return {f"{lang}/{page.path}": page.render(project, shown, lang, today) for page in PAGES}
+    return {f"{lang}/{page.path}": with_abbreviations(page.render(project, shown, lang, today),
+                                                      project.glossary, lang)
+            for page in PAGES}
 
 
 def home_section(project: Project, lang: str) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
+from .glossary import with_abbreviations
 from .graph import LinkGraph, build_graph
 from .indexes import home_section, render_indexes
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
@@ -86,7 +87,9 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
     ]
-    return "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
+    page = "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
+    # In the reader's language even when the body is a fallback in another one.
+    return with_abbreviations(page, project.glossary, lang)
 
 
 def render_home(project: Project, protocols: list[Protocol], lang: str) -> str:
