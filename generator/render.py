@@ -19,7 +19,7 @@ from .graph import LinkGraph, build_graph
 from .indexes import home_section, render_indexes
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
 from .problems import Problems
-from .relations import relations_markdown
+from .relations import referenced_by_pages, relations_markdown
 from .select import choose_body
 from .transforms import CalcRenderer, Context, reference_list, resolve
 
@@ -64,6 +64,7 @@ def render_site(project: Project, options: RenderOptions, problems: Problems) ->
                 project, protocol, lang, options, problems, rendered.links, graph)
         rendered.files[f"{lang}/index.md"] = render_home(project, protocols, lang)
         rendered.files.update(render_indexes(project, protocols, lang, options.today))
+        rendered.files.update(referenced_by_pages(project, graph, lang))
     return rendered
 
 
