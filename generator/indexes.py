@@ -190,8 +190,8 @@ def _reviews_overdue(project: Project, protocols: list[Protocol], lang: str, tod
     else:
         lines.append(site.text("index_overdue_none", lang))
     if unknown:
-        lines += ["", f"## {site.text('review_date_not_recorded', lang)} "
-                  "{#review-date-not-recorded}", "",
+        lines += ["", (f"## {site.text('review_date_not_recorded', lang)} "
+                  "{#review-date-not-recorded}"), "",
                   site.text("review_date_not_recorded_intro", lang), "",
                   *_protocol_list(project, unknown, lang)]
     return "\n".join(lines) + "\n"

@@ -13,7 +13,6 @@ from .graph import LinkGraph
 from .model import Project, Protocol
 from .select import choose_body
 
-
 # A protocol that many others link to (a hub such as a sepsis protocol) would
 # otherwise carry a list that grows with the site; beyond this many referrers the
 # page shows the first ones and links to a page that lists them all.

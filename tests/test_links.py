@@ -308,21 +308,21 @@ G = "protocol_src/glossary.yaml"
 
 @pytest.mark.parametrize(("glossary", "expected"), [
     ("terms:\n  - term: CMV\n    en: Cytomegalovirus\n    nl: Cytomegalovirus\n",
-     f"{G}:2: error: term 'CMV' has no expansion in 'id' "
-     "(hint: every term needs an expansion in every site language)"),
+     (f"{G}:2: error: term 'CMV' has no expansion in 'id' "
+     "(hint: every term needs an expansion in every site language)")),
     ("terms:\n  - term: CMV\n    en: Cytomegalovirus\n    nl: ''\n    id: Sitomegalovirus\n",
-     f"{G}:4: error: term 'CMV' has no expansion in 'nl' "
-     "(hint: every term needs an expansion in every site language)"),
+     (f"{G}:4: error: term 'CMV' has no expansion in 'nl' "
+     "(hint: every term needs an expansion in every site language)")),
     ("terms:\n  - term: CMV\n    en: a\n    nl: a\n    id: a\n    fr: a\n",
      f"{G}:6: error: term 'CMV': unknown language 'fr' (hint: site languages: en, nl, id)"),
-    ("terms:\n  - term: CMV\n    en: a\n    nl: a\n    id: a\n"
-     "  - term: CMV\n    en: b\n    nl: b\n    id: b\n",
+    (("terms:\n  - term: CMV\n    en: a\n    nl: a\n    id: a\n"
+     "  - term: CMV\n    en: b\n    nl: b\n    id: b\n"),
      f"{G}:6: error: duplicate term 'CMV' (first defined on line 2)"),
     ("terms:\n  - en: a\n    nl: a\n    id: a\n",
      f"{G}:2: error: each glossary entry needs a 'term'"),
     ("- term: CMV\n",
-     f"{G}:1: error: the glossary needs 'terms': a list of terms "
-     "(hint: - term: CMV, then one line per language, e.g. en: Cytomegalovirus)"),
+     (f"{G}:1: error: the glossary needs 'terms': a list of terms "
+     "(hint: - term: CMV, then one line per language, e.g. en: Cytomegalovirus)")),
 ])
 def test_glossary_errors(make_project: ProjectFactory, glossary: str, expected: str) -> None:
     root = make_project({**minimal_protocol("acme"), G: glossary})
@@ -339,12 +339,12 @@ P = "protocol_src/protocols/acme"
     ("", "---\ntitle: A\n---\n\nText.\n\nSee [[cmv-icuu]].\n",
      f"{P}/en.md:7: error: link to unknown protocol 'cmv-icuu'"),
     ("", "---\ntitle: A\n---\n\nSee [[cmv-icu#dose|the dose]].\n",
-     f"{P}/en.md:5: error: link to unknown heading 'dose' in protocol 'cmv-icu' "
+     (f"{P}/en.md:5: error: link to unknown heading 'dose' in protocol 'cmv-icu' "
      "(hint: headings of cmv-icu: clinical-picture, primary-infection, reactivation, "
-     "diagnosis, management)"),
+     "diagnosis, management)")),
     ("", "---\ntitle: A\n---\n\nAs shown [@smith].\n",
-     f"{P}/en.md:5: error: citation of unknown reference 'smith' "
-     "(hint: declare it under 'references' in protocol.yaml)"),
+     (f"{P}/en.md:5: error: citation of unknown reference 'smith' "
+     "(hint: declare it under 'references' in protocol.yaml)")),
     ("related:\n  - cmv-icu\n  - cmv-icuu\n", MINIMAL_BODY.format(title="A"),
      f"{P}/protocol.yaml:15: error: related protocol 'cmv-icuu' does not exist"),
     ("", "---\ntitle: A\n---\n\n[[calc:nope]]\n",
