@@ -17,6 +17,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .indexes import nav_entries
 from .model import SiteConfig
 from .problems import Problem
 
@@ -31,6 +32,9 @@ def plugin_settings(site: SiteConfig) -> list[Any]:
             "default": lang.default,
             "build": True,
             "site_name": site.site_name[lang.code],
+            # Home and the index pages only: a nav of every protocol would be
+            # repeated in every page and grow with the number of protocols.
+            "nav": [{title: path} for title, path in nav_entries(site, lang.code)],
         }
         for lang in site.languages
     ]

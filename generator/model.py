@@ -150,7 +150,22 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class GlossaryTerm:
+    """An abbreviation or term with its expansion in every site language."""
+
+    term: str
+    expansions: dict[str, str]
+    line: int
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[GlossaryTerm, ...] = ()
+
+
+@dataclass(frozen=True)
 class Project:
     root: str
     site: SiteConfig
     protocols: dict[str, Protocol]
+    glossary: Glossary = field(default_factory=Glossary)

@@ -14,6 +14,7 @@ from pathlib import Path
 from . import mkdocs_site
 from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
+from .glossary import load_glossary
 from .load import load_protocols
 from .model import Project
 from .problems import Problems, SourceError
@@ -39,7 +40,8 @@ def load(root: Path) -> Loaded:
     if site is None:
         raise SourceError(problems.sorted())
     protocols = load_protocols(root, site.codes, problems)
-    project = Project(root=str(root), site=site, protocols=protocols)
+    glossary = load_glossary(root, site.codes, problems)
+    project = Project(root=str(root), site=site, protocols=protocols, glossary=glossary)
     calculators: frozenset[str] = frozenset()
     validate(project, set(calculators), problems)
     for protocol in protocols.values():

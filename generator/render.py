@@ -14,8 +14,12 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
+from .glossary import with_abbreviations
+from .graph import LinkGraph, build_graph
+from .indexes import home_section, render_indexes
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
 from .problems import Problems
+from .relations import referenced_by_pages, relations_markdown
 from .select import choose_body
 from .transforms import CalcRenderer, Context, reference_list, resolve
 
@@ -53,16 +57,20 @@ def published(project: Project, options: RenderOptions) -> list[Protocol]:
 def render_site(project: Project, options: RenderOptions, problems: Problems) -> Rendered:
     rendered = Rendered()
     protocols = published(project, options)
+    graph = build_graph(protocols)  # once for the site: every page needs everyone's links
     for lang in project.site.codes:
         for protocol in protocols:
             rendered.files[page_path(lang, protocol.id)] = render_protocol(
-                project, protocol, lang, options, problems, rendered.links)
+                project, protocol, lang, options, problems, rendered.links, graph)
         rendered.files[f"{lang}/index.md"] = render_home(project, protocols, lang)
+        rendered.files.update(render_indexes(project, protocols, lang, options.today))
+        rendered.files.update(referenced_by_pages(project, graph, lang))
     return rendered
 
 
 def render_protocol(project: Project, protocol: Protocol, lang: str, options: RenderOptions,
-                    problems: Problems, links: dict[str, set[str]] | None = None) -> str:
+                    problems: Problems, links: dict[str, set[str]] | None = None,
+                    graph: LinkGraph | None = None) -> str:
     site = project.site
     body, kind = choose_body(protocol, lang, site.fallback_order)
     ctx = Context(project, protocol, body, lang, problems, set(options.calculators),
@@ -76,27 +84,26 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         *_banners(project, protocol, lang, body, kind, options.today),
         doc_control(project, protocol, lang, body, kind),
         _wrap_language(text, body.lang, lang),
+        relations_markdown(project, graph, protocol, lang) if graph else "",
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
     ]
-    return "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
+    page = "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
+    # In the reader's language even when the body is a fallback in another one.
+    return with_abbreviations(page, project.glossary, lang)
 
 
 def render_home(project: Project, protocols: list[Protocol], lang: str) -> str:
+    """The home page of a language: it opens the index pages rather than listing every
+    protocol, so that it stays short at thousands of protocols (``protocols`` is kept
+    for callers; the indexes list them)."""
     site = project.site
     lines = [
         "---", f"title: {_yaml_str(site.site_name[lang])}", "---", "",
         f"# {_escape_heading(site.site_name[lang])}", "",
         site.text("home_intro", lang), "",
-        f"## {site.text('protocols', lang)} {{#protocols}}", "",
+        home_section(project, lang),
     ]
-    entries = []
-    for protocol in protocols:
-        body, _ = choose_body(protocol, lang, site.fallback_order)
-        summary = f": {body.summary}" if body.summary else ""
-        entries.append((body.title.casefold(),
-                        f"- [{body.title}](protocols/{protocol.id}.md){summary}"))
-    lines += [entry for _, entry in sorted(entries)]
     return "\n".join(lines) + "\n"
 
 
