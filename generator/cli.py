@@ -8,6 +8,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from . import pipeline
@@ -56,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="live preview, drafts included")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
     serve.set_defaults(run=_serve)
+
+    status = commands.add_parser("status", help="translations, reviews and missing facts")
+    status.add_argument("--format", choices=("table", "json"), default="table")
+    status.set_defaults(run=_status)
     return parser
 
 
@@ -83,6 +88,19 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     problems = pipeline.build(root, out)
     _print_problems(problems.warnings, sys.stderr)
     print(f"Built {out}", file=sys.stderr)
+    return 0
+
+
+def _status(root: Path, args: argparse.Namespace) -> int:
+    from . import status
+
+    project = pipeline.load(root).project
+    today = date.today()
+    rows = status.report(project, today)
+    if args.format == "json":
+        print(status.to_json(rows, today))
+    else:
+        print(status.to_table(rows, project.site.codes))
     return 0
 
 
