@@ -78,6 +78,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         _wrap_language(text, body.lang, lang),
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
+        _history_link(project, protocol, lang),
     ]
     return "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
 
@@ -246,3 +247,8 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
         lines.append(f"- **{entry.version}** ({_date(entry.date, lang)}): "
                      f"{html.escape(entry.note)}")
     return "\n".join(lines)
+
+
+def _history_link(project: Project, protocol: Protocol, lang: str) -> str:
+    """Every version and the release where it was live: ``<lang>/history/<id>.md``."""
+    return f"[{project.site.text('history_link', lang)}](../history/{protocol.id}.md)"
