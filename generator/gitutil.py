@@ -52,8 +52,8 @@ def head_commit(root: Path) -> str:
 
 def uncommitted_changes(root: Path) -> list[str]:
     """Changed or untracked paths under ``root``: they are not part of a release."""
-    out = _text(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
-    return [line[3:] for line in out.splitlines() if line]
+    out = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
+    return [line[3:] for line in out.decode("utf-8").splitlines() if line]
 
 
 def extract_committed(root: Path, dest: Path) -> str:
