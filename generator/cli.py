@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--branch", default=DEFAULT_BRANCH,
                         help=f"published branch (default: {DEFAULT_BRANCH})")
     export.set_defaults(run=_export)
+
+    new = commands.add_parser("new", help="scaffold a draft protocol")
+    new.add_argument("id", metavar="ID", help="lowercase words joined by hyphens")
+    new.add_argument("--lang", required=True, help="the language it is written in")
+    new.set_defaults(run=_new)
     return parser
 
 
@@ -147,6 +152,30 @@ def _export(root: Path, args: argparse.Namespace) -> int:
         print(f"protocols: error: {exc}", file=sys.stderr)
         return 1
     print(f"Exported {len(names)} release(s) to {out}: {', '.join(names)}", file=sys.stderr)
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace) -> int:
+    from .config import load_site_config
+    from .scaffold import PROTOCOLS_DIR, ScaffoldError, scaffold
+
+    problems = Problems()
+    site = load_site_config(root, problems)
+    if site is None:
+        raise SourceError(problems.sorted())
+    folder = root / PROTOCOLS_DIR
+    existing = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    try:
+        files = scaffold(args.id, args.lang, site.codes, existing, date.today().isoformat())
+    except ScaffoldError as exc:
+        print(f"protocols: error: {exc}", file=sys.stderr)
+        return 1
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:  # never overwrite
+            handle.write(text)
+        print(f"Created {rel}", file=sys.stderr)
     return 0
 
 
