@@ -114,7 +114,7 @@ def _inside(path: Path) -> Iterator[None]:
 
 def mike_versions(root: Path, branch: str) -> set[str]:
     """Every release name and alias recorded in the branch's ``versions.json``."""
-    from mike import commands
+    from mike import commands  # type: ignore[import-untyped]
 
     with _inside(toplevel(root)):
         versions = commands.list_versions(branch)
@@ -131,15 +131,13 @@ def mike_deploy(root: Path, site_dir: Path, release: str, alias: str, branch: st
 
     Aliases are copies, not symlinks, so the branch is a tree any web server serves.
     """
-    from mike import commands
-    from mike import git_utils
+    from mike import commands, git_utils
 
     cfg = {"site_dir": str(site_dir), "use_directory_urls": True}
     try:
-        with _inside(toplevel(root)):
-            with commands.deploy(cfg, release, aliases=[alias], update_aliases=True,
-                                 alias_type=commands.AliasType.copy, branch=branch,
-                                 message=message):
-                pass  # the site is already built
+        with _inside(toplevel(root)), commands.deploy(
+                cfg, release, aliases=[alias], update_aliases=True,
+                alias_type=commands.AliasType.copy, branch=branch, message=message):
+            pass  # the site is already built
     except (git_utils.GitError, ValueError) as exc:
         raise GitError(f"mike could not record the release: {exc}") from exc

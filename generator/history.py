@@ -46,8 +46,8 @@ def render_page(project: Project, protocol: Protocol, lang: str, log: ReleaseLog
                   ""]
         entry = notes.get(version)
         if entry is not None:
-            lines += [f"*{format_date(entry.date, format='long', locale=lang)}*: "
-                      f"{markdown_text(entry.note)}", ""]
+            day = format_date(entry.date, format="long", locale=lang)
+            lines += [f"*{day}*: {markdown_text(entry.note)}", ""]
         lines += _releases(project, protocol, lang, version, log)
     return "\n".join(lines).rstrip("\n") + "\n"
 

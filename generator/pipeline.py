@@ -14,10 +14,10 @@ from pathlib import Path
 from . import mkdocs_site
 from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
+from .history import render_history
 from .load import load_protocols
 from .model import Project
 from .problems import Problems, SourceError
-from .history import render_history
 from .releases import ReleaseLog
 from .render import RenderOptions, published, render_site
 from .transforms import Context, resolve

@@ -11,14 +11,22 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import gitutil, mkdocs_site, pipeline
 from .fsutil import staging_dir, swap_in, write_tree
 from .problems import SourceError
-from .releases import (LATEST, MANIFEST, Manifest, ReleaseError, ReleaseLog, check_name,
-                       format_utc, manifest_for)
+from .releases import (
+    LATEST,
+    MANIFEST,
+    Manifest,
+    ReleaseError,
+    ReleaseLog,
+    check_name,
+    format_utc,
+    manifest_for,
+)
 from .render import RenderOptions, published
 
 Clock = Callable[[], datetime]
@@ -43,7 +51,7 @@ class Published:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def require_repository(root: Path) -> None:

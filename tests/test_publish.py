@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,8 @@ from generator.releases import Manifest, ReleaseError, ReleaseLog, check_name
 from .conftest import ProjectFactory, minimal_protocol
 
 BRANCH = "site-releases"
-T1 = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)
-T2 = datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc)
+T1 = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
+T2 = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 P = "protocol_src/protocols/acme"
 
 

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -61,7 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _git(root, "config", "user.name", "Test Editor")
     _git(root, "config", "user.email", "editor@example.org")
     _commit(root, "acme 1.0")
-    publish.publish(root, "r1", BRANCH, lambda: datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc))
+    publish.publish(root, "r1", BRANCH, lambda: datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
     body = root / P / "en.md"
     body.write_text(body.read_text(encoding="utf-8").replace("Text.", "New text."),
                     encoding="utf-8")
@@ -70,7 +70,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     + '  - version: "1.1"\n    date: 2026-12-01\n    note: Clarified.\n',
                     encoding="utf-8")
     _commit(root, "acme 1.1")
-    publish.publish(root, "r2", BRANCH, lambda: datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
+    publish.publish(root, "r2", BRANCH, lambda: datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     out = root.parent / "public"
     publish.export(root, out, BRANCH)
     handler = functools.partial(_Quiet, directory=str(out))
