@@ -8,10 +8,13 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from . import pipeline
+from .gitutil import GitError
 from .problems import Problem, Problems, SourceError
+from .releases import DEFAULT_BRANCH, ReleaseError, ReleaseLog
 
 WATCHED = ("protocol_src", "site_config", "mkdocs.yml")
 
@@ -56,6 +59,27 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="live preview, drafts included")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
     serve.set_defaults(run=_serve)
+
+    status = commands.add_parser("status", help="translations, reviews and missing facts")
+    status.add_argument("--format", choices=("table", "json"), default="table")
+    status.set_defaults(run=_status)
+
+    publish = commands.add_parser("publish", help="build the committed sources as a release")
+    publish.add_argument("release", metavar="RELEASE", help="new release name, e.g. 2026-11-22")
+    publish.add_argument("--branch", default=DEFAULT_BRANCH,
+                         help=f"published branch (default: {DEFAULT_BRANCH})")
+    publish.set_defaults(run=_publish)
+
+    export = commands.add_parser("export", help="write every release as a static web tree")
+    export.add_argument("dir", metavar="DIR")
+    export.add_argument("--branch", default=DEFAULT_BRANCH,
+                        help=f"published branch (default: {DEFAULT_BRANCH})")
+    export.set_defaults(run=_export)
+
+    new = commands.add_parser("new", help="scaffold a draft protocol")
+    new.add_argument("id", metavar="ID", help="lowercase words joined by hyphens")
+    new.add_argument("--lang", required=True, help="the language it is written in")
+    new.set_defaults(run=_new)
     return parser
 
 
@@ -80,16 +104,94 @@ def _check(root: Path, args: argparse.Namespace) -> int:
 def _build(root: Path, args: argparse.Namespace) -> int:
     out = Path(args.out)
     out = out if out.is_absolute() else root / out
-    problems = pipeline.build(root, out)
+    problems = pipeline.build(root, out, releases=_releases(root))
     _print_problems(problems.warnings, sys.stderr)
     print(f"Built {out}", file=sys.stderr)
     return 0
 
 
+def _status(root: Path, args: argparse.Namespace) -> int:
+    from . import status
+
+    project = pipeline.load(root).project
+    today = date.today()
+    rows = status.report(project, today)
+    if args.format == "json":
+        print(status.to_json(rows, today))
+    else:
+        print(status.to_table(rows, project.site.codes))
+    return 0
+
+
+def _publish(root: Path, args: argparse.Namespace) -> int:
+    from . import publish
+
+    try:
+        result = publish.publish(root, args.release, args.branch)
+    except (ReleaseError, GitError) as exc:
+        print(f"protocols: error: {exc}", file=sys.stderr)
+        return 1
+    if result.uncommitted:
+        print(f"note: {len(result.uncommitted)} uncommitted change(s) are not in the release",
+              file=sys.stderr)
+    manifest = result.manifest
+    print(f"Published release {manifest.release} ({len(manifest.protocols)} protocol(s), "
+          f"commit {manifest.source_commit[:12]}) on branch {args.branch}; "
+          f"latest -> {manifest.release}", file=sys.stderr)
+    return 0
+
+
+def _export(root: Path, args: argparse.Namespace) -> int:
+    from . import publish
+
+    out = Path(args.dir)
+    out = out if out.is_absolute() else root / out
+    try:
+        names = publish.export(root, out, args.branch)
+    except (ReleaseError, GitError) as exc:
+        print(f"protocols: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Exported {len(names)} release(s) to {out}: {', '.join(names)}", file=sys.stderr)
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace) -> int:
+    from .config import load_site_config
+    from .scaffold import PROTOCOLS_DIR, ScaffoldError, scaffold
+
+    problems = Problems()
+    site = load_site_config(root, problems)
+    if site is None:
+        raise SourceError(problems.sorted())
+    folder = root / PROTOCOLS_DIR
+    existing = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    try:
+        files = scaffold(args.id, args.lang, site.codes, existing, date.today().isoformat())
+    except ScaffoldError as exc:
+        print(f"protocols: error: {exc}", file=sys.stderr)
+        return 1
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:  # never overwrite
+            handle.write(text)
+        print(f"Created {rel}", file=sys.stderr)
+    return 0
+
+
+def _releases(root: Path) -> ReleaseLog:
+    from . import publish
+
+    try:
+        return publish.release_log(root, DEFAULT_BRANCH)
+    except (GitError, ValueError):
+        return ReleaseLog()  # history pages then say "not published yet"; the build goes on
+
+
 def _serve(root: Path, args: argparse.Namespace) -> int:
     from . import mkdocs_site
 
-    loaded, _ = pipeline.generate_preview(root)
+    loaded, _ = pipeline.generate_preview(root, releases=_releases(root))
     _print_problems(loaded.problems.warnings, sys.stderr)
     watcher = threading.Thread(target=_watch, args=(root, _regenerate), daemon=True)
     watcher.start()

@@ -59,6 +59,31 @@ def overrides(site: SiteConfig, docs_dir: Path, site_dir: Path | None) -> dict[s
     return result
 
 
+def language_alternates(site: SiteConfig) -> list[dict[str, str]]:
+    """The language selector's links, relative to the site root.
+
+    mkdocs-static-i18n's own links are absolute (``/nl/``) on home pages, which
+    leaves ``/RELEASE/`` in a versioned site; MkDocs' ``url`` filter turns these
+    relative ones into links relative to each page, so they stay in the release.
+    """
+    return [{"name": lang.name, "lang": lang.code,
+             "link": "./" if lang.default else f"{lang.code}/"} for lang in site.languages]
+
+
+def configure_extra(config: Any, site: SiteConfig, versioned: bool) -> None:
+    """Settings for the theme, derived from site_config/ (merged into ``extra``)."""
+    extra = config["extra"]
+    extra["alternate"] = language_alternates(site)
+    extra["protocols_ui"] = {key: site.ui[key] for key in THEME_STRINGS}
+    if versioned:
+        # Material's version selector reads mike's versions.json; a release that is
+        # not `latest` shows the `outdated` block (site_config/theme/main.html).
+        extra["version"] = {"provider": "mike", "default": "latest"}
+
+
+THEME_STRINGS = ("release_outdated", "release_outdated_link")
+
+
 class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -82,13 +107,15 @@ def _captured_mkdocs_log() -> Iterator[_Capture]:
         logger.propagate = propagate
 
 
-def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path) -> list[Problem]:
+def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
+          versioned: bool = False) -> list[Problem]:
     """Build the site; return MkDocs' warnings and errors as problems (strict: any fails)."""
     config_file = root / CONFIG_FILE
     with _captured_mkdocs_log() as log:
         try:
             config = load_config(str(config_file), **overrides(site, docs_dir, site_dir))
             config["strict"] = True
+            configure_extra(config, site, versioned)
             mkdocs_build(config)
             failure = None
         except MkDocsException as exc:

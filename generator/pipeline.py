@@ -15,10 +15,12 @@ from . import mkdocs_site
 from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .glossary import load_glossary
+from .history import render_history
 from .load import load_protocols
 from .model import Project
 from .problems import Problems, SourceError
-from .render import RenderOptions, render_site
+from .releases import ReleaseLog
+from .render import RenderOptions, published, render_site
 from .transforms import Context, resolve
 from .validate import validate
 
@@ -59,12 +61,15 @@ def check(root: Path) -> Problems:
         return problems
 
 
-def render(loaded: Loaded, today: date, include_unpublished: bool) -> dict[str, str | bytes]:
-    """Stage 4: every file of the generated docs folder."""
+def render(loaded: Loaded, today: date, include_unpublished: bool,
+           releases: ReleaseLog | None = None) -> dict[str, str | bytes]:
+    """Stage 4: every file of the generated docs folder (History pages from ``releases``)."""
     options = RenderOptions(today=today, include_unpublished=include_unpublished,
                             calculators=loaded.calculators)
     problems = Problems()
     files: dict[str, str | bytes] = dict(render_site(loaded.project, options, problems).files)
+    files.update(render_history(loaded.project, published(loaded.project, options),
+                                releases or ReleaseLog()))
     if problems.errors:
         raise SourceError(problems.sorted())
     for name in ASSETS:
@@ -79,14 +84,15 @@ def _loaded_or_fail(root: Path) -> Loaded:
     return loaded
 
 
-def build(root: Path, out: Path, today: date | None = None) -> Problems:
+def build(root: Path, out: Path, today: date | None = None,
+          releases: ReleaseLog | None = None) -> Problems:
     """Check, generate ``content/`` and build the site into ``out``.
 
     Everything is built in staging folders; ``content/`` and ``out`` are swapped
     in only when the whole build succeeded, so a failure leaves both as they were.
     """
     loaded = _loaded_or_fail(root)
-    files = render(loaded, today or date.today(), include_unpublished=False)
+    files = render(loaded, today or date.today(), include_unpublished=False, releases=releases)
     content = root / CONTENT_DIR
     with staging_dir(out, "build") as staging:
         docs, site = staging / "docs", staging / "site"
@@ -102,8 +108,9 @@ def build(root: Path, out: Path, today: date | None = None) -> Problems:
     return loaded.problems
 
 
-def generate_preview(root: Path, today: date | None = None) -> tuple[Loaded, list[str]]:
+def generate_preview(root: Path, today: date | None = None,
+                     releases: ReleaseLog | None = None) -> tuple[Loaded, list[str]]:
     """Write ``content/`` for live preview (drafts included); return the files that changed."""
     loaded = _loaded_or_fail(root)
-    files = render(loaded, today or date.today(), include_unpublished=True)
+    files = render(loaded, today or date.today(), include_unpublished=True, releases=releases)
     return loaded, sync_tree(files, root / CONTENT_DIR)

@@ -87,6 +87,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         relations_markdown(project, graph, protocol, lang) if graph else "",
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
+        _history_link(project, protocol, lang),
     ]
     page = "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
     # In the reader's language even when the body is a fallback in another one.
@@ -253,3 +254,8 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
         lines.append(f"- **{entry.version}** ({_date(entry.date, lang)}): "
                      f"{html.escape(entry.note)}")
     return "\n".join(lines)
+
+
+def _history_link(project: Project, protocol: Protocol, lang: str) -> str:
+    """Every version and the release where it was live: ``<lang>/history/<id>.md``."""
+    return f"[{project.site.text('history_link', lang)}](../history/{protocol.id}.md)"

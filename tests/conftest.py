@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +78,30 @@ def minimal_protocol(pid: str, title: str = "A protocol") -> dict[str, str]:
         f"protocol_src/protocols/{pid}/protocol.yaml": MINIMAL_YAML.format(id=pid),
         f"protocol_src/protocols/{pid}/en.md": MINIMAL_BODY.format(title=title),
     }
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the whole run (Playwright's sync API cannot nest).
+
+    Skipped when Chromium is missing, except in CI (CI=true), where browser tests are
+    mandatory and a missing browser fails the run.
+    """
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; the browser tests are required on CI")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                              headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -95,21 +95,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing; the browser tests are required on CI")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                              headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
 def pages(browser: Any, base_url: str) -> Iterator[dict[str, Any]]:
     context = browser.new_context()
     opened: dict[str, Any] = {}

@@ -1,0 +1,143 @@
+"""Every git operation of the project, in one place (as mike's ``git_utils.py``).
+
+The published branch is written only through mike's ``commands.deploy``, which
+writes one commit with ``git fast-import``: the branch moves to the new commit
+when the whole release is in it, or not at all.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class GitError(Exception):
+    """A git command failed; the message is for the user."""
+
+
+def _git(root: Path, *args: str, binary: bool = False) -> bytes:
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {args[0]} failed: {message}")
+    return result.stdout
+
+
+def _text(root: Path, *args: str) -> str:
+    return _git(root, *args).decode("utf-8").strip()
+
+
+def is_repository(root: Path) -> bool:
+    try:
+        return _text(root, "rev-parse", "--is-inside-work-tree") == "true"
+    except (GitError, FileNotFoundError):
+        return False
+
+
+def toplevel(root: Path) -> Path:
+    return Path(_text(root, "rev-parse", "--show-toplevel"))
+
+
+def head_commit(root: Path) -> str:
+    try:
+        return _text(root, "rev-parse", "--verify", "HEAD^{commit}")
+    except GitError as exc:
+        raise GitError("the repository has no commit yet; commit the sources first") from exc
+
+
+def uncommitted_changes(root: Path) -> list[str]:
+    """Changed or untracked paths under ``root``: they are not part of a release."""
+    out = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
+    return [line[3:] for line in out.decode("utf-8").splitlines() if line]
+
+
+def extract_committed(root: Path, dest: Path) -> str:
+    """Write the committed tree of ``root`` (HEAD, not the work tree) into ``dest``.
+
+    Returns the commit. Only what is committed can leak into a release.
+    """
+    commit = head_commit(root)
+    prefix = _text(root, "rev-parse", "--show-prefix")
+    treeish = f"{commit}:{prefix.rstrip('/')}" if prefix else commit
+    _extract(_git(root, "archive", "--format=tar", treeish), dest)
+    return commit
+
+
+def branch_exists(root: Path, branch: str) -> bool:
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
+        return True
+    except GitError:
+        return False
+
+
+def branch_commit(root: Path, branch: str) -> str | None:
+    return _text(root, "rev-parse", f"refs/heads/{branch}") if branch_exists(root, branch) else None
+
+
+def read_branch_file(root: Path, branch: str, path: str) -> str | None:
+    """A file of ``branch`` (following no symlinks), or None when it is not there."""
+    if not branch_exists(root, branch):
+        return None
+    try:
+        return _git(root, "show", f"refs/heads/{branch}:{path}").decode("utf-8")
+    except GitError:
+        return None
+
+
+def extract_branch(root: Path, branch: str, dest: Path) -> None:
+    """Write the tree of ``branch`` into ``dest`` (which must not exist yet)."""
+    _extract(_git(root, "archive", "--format=tar", f"refs/heads/{branch}"), dest)
+
+
+def _extract(tar_bytes: bytes, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as archive:
+        archive.extractall(dest, filter="data")
+
+
+@contextmanager
+def _inside(path: Path) -> Iterator[None]:
+    """mike runs git in the current directory, so it runs inside the repository."""
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def mike_versions(root: Path, branch: str) -> set[str]:
+    """Every release name and alias recorded in the branch's ``versions.json``."""
+    from mike import commands  # type: ignore[import-untyped]
+
+    with _inside(toplevel(root)):
+        versions = commands.list_versions(branch)
+    names: set[str] = set()
+    for info in versions:
+        names.add(str(info.version))
+        names.update(info.aliases)
+    return names
+
+
+def mike_deploy(root: Path, site_dir: Path, release: str, alias: str, branch: str,
+                message: str) -> None:
+    """Record ``site_dir`` as release ``release`` and move ``alias`` to it, in one commit.
+
+    Aliases are copies, not symlinks, so the branch is a tree any web server serves.
+    """
+    from mike import commands, git_utils
+
+    cfg = {"site_dir": str(site_dir), "use_directory_urls": True}
+    try:
+        with _inside(toplevel(root)), commands.deploy(
+                cfg, release, aliases=[alias], update_aliases=True,
+                alias_type=commands.AliasType.copy, branch=branch, message=message):
+            pass  # the site is already built
+    except (git_utils.GitError, ValueError) as exc:
+        raise GitError(f"mike could not record the release: {exc}") from exc

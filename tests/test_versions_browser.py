@@ -1,0 +1,134 @@
+"""Versioned site in headless Chromium: an exported tree served over HTTP on 127.0.0.1.
+
+Switching language must stay inside the release (``/r1/`` or ``/latest/``), an
+earlier release shows the outdated banner linking to the same page in ``latest``,
+and the History page links to the very pages of both releases.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from generator import publish
+
+from .conftest import REPO, minimal_protocol, write_files
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+BRANCH = "site-releases"
+P = "protocol_src/protocols/acme"
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{CHROMIUM} is missing; browser tests are mandatory in CI")
+    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def _commit(root: Path, message: str) -> None:
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", message)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("versions") / "project"
+    shutil.copytree(REPO / "site_config", root / "site_config")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    write_files(root, minimal_protocol("acme", "Acme dosing"))
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "config", "user.name", "Test Editor")
+    _git(root, "config", "user.email", "editor@example.org")
+    _commit(root, "acme 1.0")
+    publish.publish(root, "r1", BRANCH, lambda: datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
+    body = root / P / "en.md"
+    body.write_text(body.read_text(encoding="utf-8").replace("Text.", "New text."),
+                    encoding="utf-8")
+    yaml = root / P / "protocol.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace('"1.0"\nstatus', '"1.1"\nstatus')
+                    + '  - version: "1.1"\n    date: 2026-12-01\n    note: Clarified.\n',
+                    encoding="utf-8")
+    _commit(root, "acme 1.1")
+    publish.publish(root, "r2", BRANCH, lambda: datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    out = root.parent / "public"
+    publish.export(root, out, BRANCH)
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("release", ["r1", "latest"])
+@pytest.mark.parametrize(("start", "lang", "expected"), [
+    ("", "nl", "nl/"),
+    ("nl/", "id", "id/"),
+    ("id/", "en", ""),
+    ("protocols/acme/", "nl", "nl/protocols/acme/"),
+    ("nl/protocols/acme/", "en", "protocols/acme/"),
+])
+def test_language_switch_stays_in_release(served: str, browser: object, release: str,
+                                          start: str, lang: str, expected: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{served}/{release}/{start}")
+        with page.expect_navigation():
+            page.locator(f"a.md-select__link[hreflang={lang}]").dispatch_event("click")
+        assert page.url == f"{served}/{release}/{expected}"
+        assert page.locator("html").get_attribute("lang") == lang
+    finally:
+        page.close()
+
+
+def test_old_release_links_to_latest(served: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{served}/r1/nl/protocols/acme/")
+        banner = page.locator("[data-md-component=outdated]")
+        banner.locator("a").wait_for(state="visible", timeout=5000)
+        with page.expect_navigation():
+            banner.locator("a").click()
+        assert page.url == f"{served}/latest/nl/protocols/acme/"
+        assert page.locator("[data-md-component=outdated]").is_hidden()
+        assert "New text." in page.content()
+    finally:
+        page.close()
+
+
+def test_root_redirects_and_history_links_both_releases(served: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{served}/")
+        page.wait_for_url(f"{served}/latest/")
+        page.goto(f"{served}/latest/history/acme/")
+        hrefs = page.eval_on_selector_all("a.release-link", "els => els.map(e => e.href)")
+        assert hrefs == [f"{served}/r2/protocols/acme/", f"{served}/r1/protocols/acme/"]
+        page.goto(hrefs[1])
+        assert "Text." in page.content() and "New text." not in page.content()
+    finally:
+        page.close()
