@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
@@ -195,9 +196,15 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     _print_problems(loaded.problems.warnings, sys.stderr)
     watcher = threading.Thread(target=_watch, args=(root, _regenerate), daemon=True)
     watcher.start()
+    # A service manager stops us with SIGTERM: shut down as cleanly as on Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     print(f"Serving on http://{args.dev_addr}/ (drafts included)", file=sys.stderr)
     mkdocs_site.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _regenerate(root: Path) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 from babel.dates import format_date
 
 from .model import Project, Protocol, parse_version
+from .mdtext import markdown_text
 from .releases import Manifest, ReleaseLog
 from .render import page_url
 from .select import choose_body
@@ -79,14 +80,6 @@ def _release_link(project: Project, protocol: Protocol, lang: str, manifest: Man
     target = page_url(lang, protocol.id, default)
     href = "../" * (depth + 1) + f"{manifest.release}/{target}"
     return f'<a class="release-link" href="{html.escape(href)}"><strong>{name}</strong></a>'
-
-
-def markdown_text(text: str) -> str:
-    """Source text shown as written: no Markdown or HTML in a note becomes markup."""
-    escaped = html.escape(text, quote=False).replace("\\", "\\\\")
-    for char in "`*_[]{}()!#":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped
 
 
 def _moment(moment: datetime, lang: str) -> str:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -128,9 +129,28 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     return problems
 
 
+SERVE_CONFIG = ".mkdocs-serve.yml"
+
+
 def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str) -> None:
-    """MkDocs' own live-reloading server, watching the generated docs."""
+    """MkDocs' own live-reloading server, watching the generated docs.
+
+    MkDocs reloads its configuration on every rebuild and consumes the plugin
+    settings it was given, so the effective settings go into a small config file
+    that INHERITs mkdocs.yml (a documented MkDocs feature) and is read afresh
+    each time. It sits beside mkdocs.yml so relative paths resolve the same way.
+    """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    mkdocs_serve(config_file=str(root / CONFIG_FILE), dev_addr=address, livereload=True,
-                 strict=False, **overrides(site, docs_dir, None))
+    config = root / SERVE_CONFIG
+    # Not strict: a preview keeps serving the last good pages while the editor fixes a warning.
+    settings = {"INHERIT": CONFIG_FILE, "strict": False,
+                **overrides(site, docs_dir.resolve(), None),
+                "extra": {"alternate": language_alternates(site)}}
+    config.write_text("# Written by `protocols serve`; removed when it stops.\n"
+                      + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
+                      encoding="utf-8")
+    try:
+        mkdocs_serve(config_file=str(config), dev_addr=address, livereload=True)
+    finally:
+        config.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from babel.dates import format_date
 from .glossary import with_abbreviations
 from .graph import LinkGraph, build_graph
 from .indexes import home_section, render_indexes
+from .mdtext import markdown_text
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
 from .problems import Problems
 from .relations import referenced_by_pages, relations_markdown
@@ -252,7 +253,7 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
     lines = [f"## {site.text('changelog', lang)} {{#changelog}}", ""]
     for entry in entries:
         lines.append(f"- **{entry.version}** ({_date(entry.date, lang)}): "
-                     f"{html.escape(entry.note)}")
+                     f"{markdown_text(entry.note)}")
     return "\n".join(lines)
 
 

@@ -157,3 +157,12 @@ def test_cli_build_reports_and_exits(make_project: ProjectFactory, monkeypatch: 
     err = capsys.readouterr().err
     assert "protocol_src/protocols/cmv-icu/en.md:2: error: unknown front matter key 'titel'" in err
     assert not (root / "public").exists()
+
+
+def test_quoted_source_text_never_becomes_a_link(built: Path) -> None:
+    # The cmv-icu changelog quotes the phone-app artefact it removed: "[10.000](tel:...)".
+    text = page_file(built, "nl", "cmv-icu").read_text(encoding="utf-8")
+    assert "tel:+3110000" in text
+    for html_file in built.rglob("*.html"):
+        page = html_file.read_text(encoding="utf-8")
+        assert 'href="tel:' not in page and 'href="mailto:' not in page, html_file
