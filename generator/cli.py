@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -13,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from . import pipeline
+from .calculators import CalcInputError, calc_json, check_vectors, load_calculator
+from .model import ID_PATTERN
 from .gitutil import GitError
 from .problems import Problem, Problems, SourceError
 from .releases import DEFAULT_BRANCH, ReleaseError, ReleaseLog
@@ -77,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"published branch (default: {DEFAULT_BRANCH})")
     export.set_defaults(run=_export)
 
+    calc = commands.add_parser("calc", help="evaluate a calculator; print JSON",
+                               description="Evaluate a calculator with the same spec the "
+                               "widget uses, e.g. `protocols calc ganciclovir-iv weight=70 "
+                               "crcl=55 phase=induction`. Exit 2 on invalid input.")
+    calc.add_argument("calculator", metavar="ID")
+    calc.add_argument("values", nargs="*", metavar="NAME=VALUE")
+    calc.set_defaults(run=_calc)
+
     new = commands.add_parser("new", help="scaffold a draft protocol")
     new.add_argument("id", metavar="ID", help="lowercase words joined by hyphens")
     new.add_argument("--lang", required=True, help="the language it is written in")
@@ -108,6 +119,29 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     problems = pipeline.build(root, out, releases=_releases(root))
     _print_problems(problems.warnings, sys.stderr)
     print(f"Built {out}", file=sys.stderr)
+    return 0
+
+
+def _calc(root: Path, args: argparse.Namespace) -> int:
+    calc_id = args.calculator
+    path = root / pipeline.CALCULATORS_DIR / f"{calc_id}.yaml"
+    if not ID_PATTERN.match(calc_id) or not path.is_file():
+        known = sorted(p.stem for p in (root / pipeline.CALCULATORS_DIR).glob("*.yaml"))
+        print(f"protocols calc: unknown calculator '{calc_id}'; known: {', '.join(known)}",
+              file=sys.stderr)
+        return 2
+    spec, problems = load_calculator(path, f"{pipeline.CALCULATORS_DIR}/{calc_id}.yaml")
+    problems += check_vectors(spec) if spec else []
+    if spec is None or any(p.severity == "error" for p in problems):
+        # A spec that fails its own vectors must never produce a dose.
+        raise SourceError(problems)
+    try:
+        result = calc_json(spec, args.values)
+    except CalcInputError as exc:
+        for message in exc.messages:
+            print(f"protocols calc: {calc_id}: {message}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False))
     return 0
 
 

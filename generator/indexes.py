@@ -143,15 +143,19 @@ def _by_specialty(project: Project, protocols: list[Protocol], lang: str, today:
 def _by_calculator(project: Project, protocols: list[Protocol], lang: str, today: date) -> str:
     site = project.site
     lines = _page_head(site.text("index_by_calculator", lang))
-    groups: dict[str, list[Protocol]] = {}
+    groups: dict[str, list[Protocol]] = {calc_id: [] for calc_id in project.calculators}
     for protocol in protocols:
         for calculator in protocol.calculators:
             groups.setdefault(calculator, []).append(protocol)
     if not groups:
         lines.append(site.text("index_no_calculators", lang))
-    for calculator in sorted(groups):
-        lines += [f"## `{calculator}` {{#{calculator}}}", "",
-                  *_protocol_list(project, groups[calculator], lang), ""]
+    specs = project.calculators
+    for calculator in sorted(groups, key=lambda c: sort_key(specs[c].title[lang])
+                             if c in specs else sort_key(c)):
+        title = _escape(specs[calculator].title[lang]) if calculator in specs else calculator
+        lines += [f"## [{title}](../calculators/{calculator}.md) {{#{calculator}}}", ""]
+        used = _protocol_list(project, groups[calculator], lang)
+        lines += [*(used or [site.text("calculator_used_in_none", lang)]), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # the calculator models live in their own package
+    from .calculators import CalculatorSpec
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 VERSION_PATTERN = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
@@ -169,3 +172,4 @@ class Project:
     site: SiteConfig
     protocols: dict[str, Protocol]
     glossary: Glossary = field(default_factory=Glossary)
+    calculators: dict[str, CalculatorSpec] = field(default_factory=dict)

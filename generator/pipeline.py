@@ -12,12 +12,15 @@ from importlib import resources
 from pathlib import Path
 
 from . import mkdocs_site
+from .calculator_pages import render_calculator_pages
+from .calculators import check_vectors, load_calculators, render_widget
 from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .glossary import load_glossary
 from .history import render_history
 from .load import load_protocols
 from .model import Project
+from .calculators import CalculatorSpec
 from .problems import Problems, SourceError
 from .releases import ReleaseLog
 from .render import RenderOptions, published, render_site
@@ -25,7 +28,8 @@ from .transforms import Context, resolve
 from .validate import validate
 
 CONTENT_DIR = "content"
-ASSETS = ("protocols.css",)
+CALCULATORS_DIR = "protocol_src/calculators"
+ASSETS = ("protocols.css", "calculator.css", "calculator.js")
 
 
 @dataclass(frozen=True)
@@ -43,13 +47,24 @@ def load(root: Path) -> Loaded:
         raise SourceError(problems.sorted())
     protocols = load_protocols(root, site.codes, problems)
     glossary = load_glossary(root, site.codes, problems)
-    project = Project(root=str(root), site=site, protocols=protocols, glossary=glossary)
-    calculators: frozenset[str] = frozenset()
+    specs = _load_calculators(root, problems)
+    project = Project(root=str(root), site=site, protocols=protocols, glossary=glossary,
+                      calculators=specs)
+    calculators = frozenset(specs)
     validate(project, set(calculators), problems)
     for protocol in protocols.values():
         for lang, body in protocol.bodies.items():
             resolve(Context(project, protocol, body, lang, problems, set(calculators)))
     return Loaded(project, calculators, problems)
+
+
+def _load_calculators(root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
+    """Calculator specs, each proven by its own test vectors before anything uses it."""
+    specs, found = load_calculators(root / CALCULATORS_DIR, CALCULATORS_DIR)
+    problems.extend(found)
+    for spec in specs.values():
+        problems.extend(check_vectors(spec))
+    return specs
 
 
 def check(root: Path) -> Problems:
@@ -64,10 +79,15 @@ def check(root: Path) -> Problems:
 def render(loaded: Loaded, today: date, include_unpublished: bool,
            releases: ReleaseLog | None = None) -> dict[str, str | bytes]:
     """Stage 4: every file of the generated docs folder (History pages from ``releases``)."""
+    project = loaded.project
     options = RenderOptions(today=today, include_unpublished=include_unpublished,
-                            calculators=loaded.calculators)
+                            calculators=loaded.calculators,
+                            render_calc=lambda calc_id, lang: render_widget(
+                                project.calculators[calc_id], lang))
     problems = Problems()
-    files: dict[str, str | bytes] = dict(render_site(loaded.project, options, problems).files)
+    files: dict[str, str | bytes] = dict(render_site(project, options, problems).files)
+    for lang in project.site.codes:
+        files.update(render_calculator_pages(project, published(project, options), lang))
     files.update(render_history(loaded.project, published(loaded.project, options),
                                 releases or ReleaseLog()))
     if problems.errors:
