@@ -16,6 +16,7 @@ from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .load import load_protocols
 from .model import Project
+from .numbers import check_numbers
 from .problems import Problems, SourceError
 from .render import RenderOptions, render_site
 from .transforms import Context, resolve
@@ -42,6 +43,7 @@ def load(root: Path) -> Loaded:
     project = Project(root=str(root), site=site, protocols=protocols)
     calculators: frozenset[str] = frozenset()
     validate(project, set(calculators), problems)
+    check_numbers(project, problems)
     for protocol in protocols.values():
         for lang, body in protocol.bodies.items():
             resolve(Context(project, protocol, body, lang, problems, set(calculators)))
