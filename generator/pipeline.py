@@ -18,6 +18,7 @@ from .load import load_protocols
 from .model import Project
 from .numbers import check_numbers
 from .problems import Problems, SourceError
+from .sanitize import check_bodies
 from .render import RenderOptions, render_site
 from .transforms import Context, resolve
 from .validate import validate
@@ -44,6 +45,7 @@ def load(root: Path) -> Loaded:
     calculators: frozenset[str] = frozenset()
     validate(project, set(calculators), problems)
     check_numbers(project, problems)
+    check_bodies(project, problems)
     for protocol in protocols.values():
         for lang, body in protocol.bodies.items():
             resolve(Context(project, protocol, body, lang, problems, set(calculators)))
