@@ -14,6 +14,7 @@ from pathlib import Path
 from . import mkdocs_site
 from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
+from .lint import lint
 from .load import load_protocols
 from .model import Project
 from .numbers import check_numbers
@@ -46,6 +47,7 @@ def load(root: Path) -> Loaded:
     validate(project, set(calculators), problems)
     check_numbers(project, problems)
     check_bodies(project, problems)
+    lint(project, problems)
     for protocol in protocols.values():
         for lang, body in protocol.bodies.items():
             resolve(Context(project, protocol, body, lang, problems, set(calculators)))
