@@ -84,9 +84,15 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
 
     ``first_line`` is the file line of the text's first line (front matter starts at 2).
     """
-    loader = _Loader(text)
-    loader.duplicate_keys = []
     offset = first_line - 1
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        # A control character: the reader refuses the text before parsing it.
+        line = text.count("\n", 0, exc.position) + first_line
+        return None, [Problem(path, line, f"invalid YAML: character #x{exc.character:04x} is "
+                              "not allowed")]
+    loader.duplicate_keys = []
     try:
         node: Node | None = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
