@@ -25,7 +25,7 @@ from .transforms import Context, resolve
 from .validate import validate
 
 CONTENT_DIR = "content"
-ASSETS = ("protocols.css",)
+ASSETS = ("protocols.css", "print.js")
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         _wrap_language(text, body.lang, lang),
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
+        _print_footer(project, protocol, lang),
     ]
     return "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
 
@@ -246,3 +247,18 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
         lines.append(f"- **{entry.version}** ({_date(entry.date, lang)}): "
                      f"{html.escape(entry.note)}")
     return "\n".join(lines)
+
+
+def _print_footer(project: Project, protocol: Protocol, lang: str) -> str:
+    """Shown only on paper: where the page came from and when it was printed.
+
+    Chromium does not print CSS @page margin boxes, so this is an element; assets/print.js
+    fills in the full URL and the print date, which no build can know.
+    """
+    site = project.site
+    path = page_url(lang, protocol.id, site.default_language)
+    return (f'<div class="print-footer" aria-hidden="true" '
+            f'data-printed-label="{html.escape(site.text("printed_on", lang))}">'
+            f'<span class="print-url">{html.escape(path)}</span> · '
+            f'<span class="print-version">{html.escape(site.text("version", lang))} '
+            f'{html.escape(protocol.version)}</span> · <span class="print-date"></span></div>')
