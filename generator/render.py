@@ -8,6 +8,7 @@ structure: ``<lang>/index.md`` and ``<lang>/protocols/<id>.md`` per language.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -245,8 +246,13 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
     lines = [f"## {site.text('changelog', lang)} {{#changelog}}", ""]
     for entry in entries:
         lines.append(f"- **{entry.version}** ({_date(entry.date, lang)}): "
-                     f"{html.escape(entry.note)}")
+                     f"{_markdown_text(entry.note)}")
     return "\n".join(lines)
+
+
+def _markdown_text(text: str) -> str:
+    """Plain text in Markdown: a note quoting "[10.000](tel:...)" must not become a link."""
+    return re.sub(r"([\\`*_\[\]()#!])", r"\\\1", html.escape(text, quote=False))
 
 
 def _print_footer(project: Project, protocol: Protocol, lang: str) -> str:

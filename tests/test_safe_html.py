@@ -183,3 +183,19 @@ def test_built_page_is_sanitised(make_project: ProjectFactory) -> None:
                              root / "out") == []
     html = (root / "out/protocols/acme/index.html").read_text(encoding="utf-8")
     assert '<img src="x.png">' in html and "onerror" not in html
+
+
+def test_seed_changelog_quote_is_text_not_a_link(tmp_path: Path) -> None:
+    """The Dutch seed's changelog quotes its removed "[10.000](tel:+3110000)" artefact."""
+    import shutil
+
+    from .conftest import REPO
+    root = tmp_path / "project"
+    for name in ("site_config", "protocol_src"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    pipeline.build(root, root / "site")
+    for page in (root / "site").rglob("*.html"):
+        assert 'href="tel:' not in page.read_text(encoding="utf-8"), page
+    html = (root / "site/nl/protocols/cmv-icu/index.html").read_text(encoding="utf-8")
+    assert "[10.000](tel:+3110000)" in html
