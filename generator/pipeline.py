@@ -19,8 +19,8 @@ from .load import load_protocols
 from .model import Project
 from .numbers import check_numbers
 from .problems import Problems, SourceError
-from .sanitize import check_bodies
 from .render import RenderOptions, render_site
+from .sanitize import check_bodies
 from .transforms import Context, resolve
 from .validate import validate
 

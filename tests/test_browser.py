@@ -14,8 +14,15 @@ import pytest
 from generator import pipeline
 
 from .conftest import REPO
-from .servers import (CHROMIUM, CHROMIUM_ARGS, export_tree, nginx_binary, nginx_server,
-                      require, static_server)
+from .servers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    export_tree,
+    nginx_binary,
+    nginx_server,
+    require,
+    static_server,
+)
 
 pytestmark = pytest.mark.browser
 LANGS = ("en", "nl", "id")
