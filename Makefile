@@ -10,6 +10,7 @@ serve: install
 
 test: install
 	bash scripts/ensure-chromium
+	bash scripts/ensure-nginx
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed

@@ -22,6 +22,7 @@ from .model import (
     Protocol,
     Reference,
 )
+from .numbers import parse_exceptions
 from .problems import Problems
 from .yamlpos import LineList, LineMap, load_yaml
 
@@ -32,7 +33,8 @@ OPTIONAL_KEYS = ("approved_by", "approved_on", "specialties", "tags", "related",
                  "calculators", "references", "changelog")
 # Keys whose value may be null: the source did not record the fact, and the tools say so.
 NULLABLE_KEYS = ("owner", "review_due", "approved_by", "approved_on")
-FRONT_MATTER_KEYS = ("title", "summary", "aliases", "translation_of_version")
+FRONT_MATTER_KEYS = ("title", "summary", "aliases", "translation_of_version",
+                     "number_exceptions")
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 HEADING_ID = re.compile(r"\s*\{#([^}\s]+)\}$")
@@ -315,6 +317,10 @@ def load_body(path: Path, rel: str, lang: str, problems: Problems) -> Body | Non
         problems.error(rel, 1, "front matter must be a mapping with at least 'title'")
         return None
     ok = _check_front_matter(meta, rel, problems)
+    before = len(problems.errors)
+    exceptions = parse_exceptions(meta.get("number_exceptions"), rel,
+                                  meta.line_of("number_exceptions"), lang, problems)
+    ok = ok and len(problems.errors) == before
     body_text = "\n".join(lines[end + 1:])
     first_line = end + 2
     if not body_text.strip():
@@ -330,7 +336,7 @@ def load_body(path: Path, rel: str, lang: str, problems: Problems) -> Body | Non
         aliases=tuple(str(a).strip() for a in aliases),
         translation_of_version=meta.get("translation_of_version"),
         text=body_text, first_line=first_line, headings=headings,
-        field_lines=dict(meta.key_lines),
+        field_lines=dict(meta.key_lines), number_exceptions=exceptions,
     )
 
 

@@ -54,7 +54,9 @@ def plugin_settings(site: SiteConfig) -> list[Any]:
 
 
 def overrides(site: SiteConfig, docs_dir: Path, site_dir: Path | None) -> dict[str, Any]:
-    result: dict[str, Any] = {"docs_dir": str(docs_dir), "plugins": plugin_settings(site)}
+    result: dict[str, Any] = {"docs_dir": str(docs_dir), "plugins": plugin_settings(site),
+                              # the sanitiser of page content (generator/mkdocs_hooks.py)
+                              "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))]}
     if site_dir is not None:
         result["site_dir"] = str(site_dir)
     return result

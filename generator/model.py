@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # the calculator models live in their own package
@@ -52,6 +53,17 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class NumberException:
+    """A translation's acknowledged difference from the original's numbers."""
+
+    value: Decimal
+    written: str
+    reason: str
+    section: str | None
+    line: int
+
+
+@dataclass(frozen=True)
 class Body:
     """One language's text of a protocol (``<lang>.md``)."""
 
@@ -65,6 +77,7 @@ class Body:
     first_line: int
     headings: tuple[Heading, ...]
     field_lines: dict[str, int] = field(default_factory=dict)
+    number_exceptions: tuple[NumberException, ...] = ()
 
     def line_of(self, key: str) -> int:
         return self.field_lines.get(key, 1)

@@ -16,20 +16,23 @@ from .calculator_pages import render_calculator_pages
 from .calculators import check_vectors, load_calculators, render_widget
 from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
+from .calculators import CalculatorSpec
 from .glossary import load_glossary
 from .history import render_history
+from .lint import lint
 from .load import load_protocols
 from .model import Project
-from .calculators import CalculatorSpec
+from .numbers import check_numbers
 from .problems import Problems, SourceError
 from .releases import ReleaseLog
 from .render import RenderOptions, published, render_site
+from .sanitize import check_bodies
 from .transforms import Context, resolve
 from .validate import validate
 
 CONTENT_DIR = "content"
 CALCULATORS_DIR = "protocol_src/calculators"
-ASSETS = ("protocols.css", "calculator.css", "calculator.js")
+ASSETS = ("protocols.css", "calculator.css", "calculator.js", "print.js")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ def load(root: Path) -> Loaded:
                       calculators=specs)
     calculators = frozenset(specs)
     validate(project, set(calculators), problems)
+    check_numbers(project, problems)
+    check_bodies(project, problems)
+    lint(project, problems)
     for protocol in protocols.values():
         for lang, body in protocol.bodies.items():
             resolve(Context(project, protocol, body, lang, problems, set(calculators)))

@@ -89,6 +89,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
         _history_link(project, protocol, lang),
+        _print_footer(project, protocol, lang),
     ]
     page = "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
     # In the reader's language even when the body is a fallback in another one.
@@ -260,3 +261,18 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
 def _history_link(project: Project, protocol: Protocol, lang: str) -> str:
     """Every version and the release where it was live: ``<lang>/history/<id>.md``."""
     return f"[{project.site.text('history_link', lang)}](../history/{protocol.id}.md)"
+
+
+def _print_footer(project: Project, protocol: Protocol, lang: str) -> str:
+    """Shown only on paper: where the page came from and when it was printed.
+
+    Chromium does not print CSS @page margin boxes, so this is an element; assets/print.js
+    fills in the full URL and the print date, which no build can know.
+    """
+    site = project.site
+    path = page_url(lang, protocol.id, site.default_language)
+    return (f'<div class="print-footer" aria-hidden="true" '
+            f'data-printed-label="{html.escape(site.text("printed_on", lang))}">'
+            f'<span class="print-url">{html.escape(path)}</span> · '
+            f'<span class="print-version">{html.escape(site.text("version", lang))} '
+            f'{html.escape(protocol.version)}</span> · <span class="print-date"></span></div>')

@@ -65,7 +65,17 @@ def _construct_list(loader: _Loader, node: SequenceNode) -> LineList:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # "2030-13-01" looks like a date to YAML but is none: keep the text, so the
+    # key's own check reports it at its line instead of the loader crashing.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return str(node.value)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 
 
@@ -74,9 +84,15 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
 
     ``first_line`` is the file line of the text's first line (front matter starts at 2).
     """
-    loader = _Loader(text)
-    loader.duplicate_keys = []
     offset = first_line - 1
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        # A control character: the reader refuses the text before parsing it.
+        line = text.count("\n", 0, exc.position) + first_line
+        return None, [Problem(path, line, f"invalid YAML: character #x{exc.character:04x} is "
+                              "not allowed")]
+    loader.duplicate_keys = []
     try:
         node: Node | None = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
@@ -87,6 +103,9 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
         return None, [Problem(path, line, f"invalid YAML: {reason}")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, first_line, f"invalid YAML: {exc}")]
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # Values YAML parses but Python cannot hold (e.g. nesting too deep).
+        return None, [Problem(path, first_line, f"invalid YAML: {type(exc).__name__}: {exc}")]
     finally:
         loader.dispose()
     problems = [

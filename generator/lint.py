@@ -1,0 +1,92 @@
+"""Content lint: mistakes in clinical text that a reader at the bedside could act on.
+
+- ``tel:`` and ``mailto:`` links: phone apps turn numbers such as "10.000" into
+  links (the Dutch seed had ``[10.000](tel:+3110000)``); a tap must never dial.
+- A decimal point in Dutch or Indonesian text, where a comma is meant: a Dutch
+  reader reads "1.500 mg" as fifteen hundred, so "0.5" is at best ambiguous.
+- A dose without a unit: a number straight after a drug name or the word "dose"
+  with no unit after it.
+
+Each rule is precise rather than clever: it names the line and the text it found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .model import Body, Project, Protocol
+from .numbers import NOT_PROSE
+from .problems import Problems
+from .prose import prose_lines
+
+LINK_SCHEME = re.compile(r"\b(tel|mailto):", re.I)
+LANGUAGE_NAMES = {"nl": "Dutch", "id": "Indonesian"}
+# A number with a decimal point: not a thousands group (10.000) and not part of a
+# longer dotted token such as a date (16.02.2024) or a version after "versie".
+DECIMAL_POINT = re.compile(r"(?<![\w.,])(\d+)\.(\d+)(?![\w.,]*\d)")
+THOUSANDS = re.compile(r"^[1-9]\d{0,2}$")
+VERSION_WORD = re.compile(r"(?:versie|versi|version|v)\s*$", re.I)
+
+DOSE_WORDS = r"dose|doses|dosis|dosering|dosage"
+# Generic-name stems of antivirals, antibiotics, antifungals and other common drugs.
+DRUG_SUFFIX = (r"[a-z]+(?:vir|mab|cillin|mycin|micin|floxacin|oxacin|azole|cycline|penem|"
+               r"pril|sartan|olol|statin|parin|fungin|tinib|dronate|foscarnet|carnet)")
+NUMBER_TEXT = r"\d+(?:[.,]\d+)*"
+DOSE = re.compile(rf"\b((?:{DOSE_WORDS})|{DRUG_SUFFIX})\s+({NUMBER_TEXT}"
+                  rf"(?:\s*[-–]\s*{NUMBER_TEXT})?)(?!\d)", re.I)
+# What may follow a dose's number: a unit, a frequency, a duration, or "of" (dose 2 of 3).
+AFTER_DOSE = re.compile(
+    r"\s*(?:[a-zµμ]*/|%|(?:mg|g|mcg|µg|μg|microgram|ng|kg|ml|l|dl|iu|ie|e|u|units?|"
+    r"eenheden|unit|mmol|µmol|μmol|meq|dd|x|times|maal|keer|kali|daily|daags|"
+    r"days?|dagen|dag|hari|weeks?|weken|minggu|h|uur|jam|of|van|dari)\b)", re.I)
+
+
+def lint(project: Project, problems: Problems) -> None:
+    for protocol in project.protocols.values():
+        for body in protocol.bodies.values():
+            for number, line in prose_lines(body):
+                for rule in RULES:
+                    rule(protocol, body, number, line, problems)
+
+
+def _contact_links(protocol: Protocol, body: Body, number: int, line: str,
+                   problems: Problems) -> None:
+    for match in LINK_SCHEME.finditer(line):
+        scheme = match.group(1).lower()
+        problems.error(body.path, number, f"a '{scheme}:' link in clinical text",
+                       "phone and mail apps turn numbers and addresses into links; "
+                       "write plain text")
+
+
+def _decimal_point(protocol: Protocol, body: Body, number: int, line: str,
+                   problems: Problems) -> None:
+    if body.lang not in LANGUAGE_NAMES:
+        return
+    for pattern, replacement in NOT_PROSE:
+        line = pattern.sub(replacement, line)
+    for match in DECIMAL_POINT.finditer(line):
+        whole, fraction = match.groups()
+        if len(fraction) == 3 and THOUSANDS.match(whole):
+            continue  # 10.000 is ten thousand in Dutch and Indonesian
+        if VERSION_WORD.search(line[: match.start()]):
+            continue
+        problems.warning(body.path, number,
+                         f"decimal point in {LANGUAGE_NAMES[body.lang]} text: "
+                         f"'{match.group(0)}'", f"write {whole},{fraction}")
+
+
+def _dose_without_unit(protocol: Protocol, body: Body, number: int, line: str,
+                       problems: Problems) -> None:
+    for pattern, replacement in NOT_PROSE:
+        line = pattern.sub(replacement, line)
+    for match in DOSE.finditer(line):
+        if AFTER_DOSE.match(line, match.end()):
+            continue
+        problems.error(body.path, number,
+                       f"dose without a unit: '{match.group(1)} {match.group(2)}'",
+                       "write the unit, e.g. '5 mg' or '5 mg/kg'")
+
+
+Rule = Callable[[Protocol, Body, int, str, Problems], None]
+RULES: tuple[Rule, ...] = (_contact_links, _decimal_point, _dose_without_unit)

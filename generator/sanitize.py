@@ -1,0 +1,158 @@
+"""Protocol bodies cannot put executable content on a page.
+
+Two layers. First, at the source: raw HTML that could run code or embed another
+page (``<script>``, ``<iframe>``, ``<form>``, event handlers, ``javascript:``
+URLs...) is an error at its line, so the editor fixes the source. Second, as
+defence in depth, the HTML of every page's content passes an allowlist sanitiser
+(nh3) through a MkDocs hook (:mod:`generator.mkdocs_hooks`), so anything the
+first layer missed is removed rather than executed. The allowlist keeps what the
+generator itself writes: Markdown's output, the document-control table, notices,
+citations and the calculator widgets, including their JSON spec block, which is
+data (``type="application/json"``) that the browser never runs.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import secrets
+
+import nh3
+
+from .model import Body, Project
+from .problems import Problems
+from .prose import line_of_offset, prose_text
+
+# ---------------------------------------------------------------- layer 1: the source
+
+FORBIDDEN_TAGS = ("script", "style", "iframe", "frame", "frameset", "object", "embed",
+                  "applet", "form", "input", "button", "select", "textarea", "option",
+                  "link", "meta", "base", "svg", "math", "template", "noscript", "portal")
+FORBIDDEN_TAG = re.compile(r"<\s*(" + "|".join(FORBIDDEN_TAGS) + r")(?=[\s/>])", re.I)
+TAG = re.compile(r"<[a-z][a-z0-9-]*(?:\s[^<>]*)?>", re.I)
+EVENT_HANDLER = re.compile(r"[\s\"'/](on[a-z]+)\s*=", re.I)
+URL_ATTRIBUTE = re.compile(
+    r"[\s\"'/](?:href|src|action|formaction|xlink:href|poster|background|srcset|data|"
+    r"cite)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
+MARKDOWN_URL = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([a-z]+:[^>\s]*)>",
+                          re.I | re.M)
+UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data):")
+HTML_IN_TEXT = re.compile(r"<\s*[a-z/!]", re.I)
+
+
+def check_bodies(project: Project, problems: Problems) -> None:
+    for protocol in project.protocols.values():
+        for body in protocol.bodies.values():
+            check_body(body, problems)
+
+
+def check_body(body: Body, problems: Problems) -> None:
+    text = prose_text(body)
+    hint = "protocol pages may not run code or embed other pages; write Markdown"
+    for match in FORBIDDEN_TAG.finditer(text):
+        problems.error(body.path, line_of_offset(body, text, match.start()),
+                       f"raw HTML <{match.group(1).lower()}> is not allowed in a protocol body",
+                       hint)
+    for tag in TAG.finditer(text):
+        for handler in EVENT_HANDLER.finditer(tag.group(0)):
+            offset = tag.start() + handler.start(1)
+            problems.error(body.path, line_of_offset(body, text, offset),
+                           f"event-handler attribute '{handler.group(1).lower()}' is not "
+                           "allowed in a protocol body", hint)
+        for url in URL_ATTRIBUTE.finditer(tag.group(0)):
+            _check_url(url.group(1).strip("\"'"), body, text, tag.start() + url.start(1),
+                       problems)
+    for url in MARKDOWN_URL.finditer(text):
+        index = next(i for i in (1, 2, 3) if url.group(i) is not None)
+        _check_url(url.group(index), body, text, url.start(index), problems)
+    _check_front_matter(body, problems)
+
+
+def _check_url(raw: str, body: Body, text: str, offset: int, problems: Problems) -> None:
+    # Browsers ignore entities, case, spaces and control characters in a scheme.
+    url = re.sub(r"[\x00-\x20]", "", html.unescape(raw)).lower()
+    scheme = UNSAFE_SCHEME.match(url)
+    if scheme:
+        problems.error(body.path, line_of_offset(body, text, offset),
+                       f"a '{scheme.group(1)}:' URL is not allowed in a protocol body",
+                       "link to a protocol, a page or a web address (https://...)")
+
+
+def _check_front_matter(body: Body, problems: Problems) -> None:
+    """Titles and summaries reach the page head and navigation: plain text only."""
+    for key, value in (("title", body.title), ("summary", body.summary),
+                       *(("aliases", alias) for alias in body.aliases)):
+        if value and HTML_IN_TEXT.search(value):
+            problems.error(body.path, body.line_of(key), f"{key} must be plain text, not HTML")
+
+
+# ---------------------------------------------------------------- layer 2: the page
+
+ALLOWED_TAGS = frozenset("""
+    a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em
+    figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small
+    span strong sub summary sup table tbody td tfoot th thead time tr u ul var wbr
+    section article aside header footer nav
+    label input select option optgroup button output fieldset legend meter progress
+""".split())
+GENERIC_ATTRIBUTES = {"class", "id", "lang", "dir", "title", "role", "hidden", "tabindex"}
+TAG_ATTRIBUTES = {
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "label": {"for"},
+    "output": {"for", "name"},
+    "input": {"type", "name", "value", "inputmode", "autocomplete", "spellcheck",
+              "placeholder", "disabled", "readonly", "min", "max", "step", "checked",
+              "required"},
+    "select": {"name", "disabled", "required", "multiple"},
+    "option": {"value", "selected", "disabled", "label"},
+    "button": {"type", "name", "value", "disabled"},
+    "meter": {"value", "min", "max", "low", "high", "optimum"},
+    "progress": {"value", "max"},
+}
+# No tel: a tap on a number in a protocol must never dial (see generator/lint.py).
+URL_SCHEMES = {"http", "https", "mailto"}
+JSON_SCRIPT = re.compile(r'<script type="application/json"( class="[a-z0-9 -]*")?>(.*?)</script>',
+                         re.S)
+
+
+def sanitize_html(fragment: str) -> str:
+    """The page content with everything outside the allowlist removed.
+
+    JSON script blocks (calculator specs) are set aside first and put back only
+    when they parse as JSON and cannot close their element early.
+    """
+    token = secrets.token_hex(8)
+    kept: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        content = match.group(2)
+        try:
+            json.loads(content)
+        except ValueError:
+            return ""
+        if "<" in content:
+            return ""
+        kept.append(match.group(0))
+        return f"jsonblock-{token}-{len(kept) - 1}"
+
+    cleaned = nh3.clean(
+        JSON_SCRIPT.sub(set_aside, fragment),
+        tags=set(ALLOWED_TAGS),
+        attributes={"*": GENERIC_ATTRIBUTES, **TAG_ATTRIBUTES},
+        generic_attribute_prefixes={"data-", "aria-"},
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    for index, block in enumerate(kept):
+        cleaned = cleaned.replace(f"jsonblock-{token}-{index}", block, 1)
+    return cleaned
