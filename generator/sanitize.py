@@ -120,8 +120,10 @@ TAG_ATTRIBUTES = {
 }
 # No tel: a tap on a number in a protocol must never dial (see generator/lint.py).
 URL_SCHEMES = {"http", "https", "mailto"}
-JSON_SCRIPT = re.compile(r'<script type="application/json"( class="[a-z0-9 -]*")?>(.*?)</script>',
-                         re.S)
+# Any script element; only a JSON data block with no other attributes is kept. The
+# attributes may come in any order: Markdown's md_in_html re-serialises HTML it wraps.
+JSON_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
+SCRIPT_ATTRIBUTE = re.compile(r'\s+([a-z-]+)="([a-z0-9/ -]*)"')
 
 
 def sanitize_html(fragment: str) -> str:
@@ -134,6 +136,10 @@ def sanitize_html(fragment: str) -> str:
     kept: list[str] = []
 
     def set_aside(match: re.Match[str]) -> str:
+        attributes = dict(SCRIPT_ATTRIBUTE.findall(match.group(1)))
+        if SCRIPT_ATTRIBUTE.sub("", match.group(1)).strip() or \
+                attributes.get("type") != "application/json" or set(attributes) - {"type", "class"}:
+            return ""
         content = match.group(2)
         try:
             json.loads(content)
@@ -141,7 +147,8 @@ def sanitize_html(fragment: str) -> str:
             return ""
         if "<" in content:
             return ""
-        kept.append(match.group(0))
+        css_class = f' class="{attributes["class"]}"' if "class" in attributes else ""
+        kept.append(f'<script type="application/json"{css_class}>{content}</script>')
         return f"jsonblock-{token}-{len(kept) - 1}"
 
     cleaned = nh3.clean(

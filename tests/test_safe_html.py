@@ -199,3 +199,12 @@ def test_seed_changelog_quote_is_text_not_a_link(tmp_path: Path) -> None:
         assert 'href="tel:' not in page.read_text(encoding="utf-8"), page
     html = (root / "site/nl/protocols/cmv-icu/index.html").read_text(encoding="utf-8")
     assert "[10.000](tel:+3110000)" in html
+
+
+def test_json_block_survives_reordered_attributes() -> None:
+    # Markdown's md_in_html re-serialises wrapped HTML (fallback pages) with sorted attributes.
+    from generator.sanitize import sanitize_html
+    kept = sanitize_html('<script class="calculator-spec" type="application/json">{"a": 1}</script>')
+    assert kept == '<script type="application/json" class="calculator-spec">{"a": 1}</script>'
+    assert sanitize_html('<script type="application/json" onload="x()">{}</script>') == ""
+    assert sanitize_html('<script type="application/json" src="x.js">{}</script>') == ""
