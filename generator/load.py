@@ -33,6 +33,10 @@ OPTIONAL_KEYS = ("approved_by", "approved_on", "specialties", "tags", "related",
                  "calculators", "references", "changelog")
 # Keys whose value may be null: the source did not record the fact, and the tools say so.
 NULLABLE_KEYS = ("owner", "review_due", "approved_by", "approved_on")
+# Ids of the sections the generator adds to every protocol page; a body heading with one
+# of them would give the page two elements with the same id.
+RESERVED_HEADING_IDS = frozenset({"top", "references", "changelog", "related-protocols",
+                                  "referenced-by", "used-in"})
 FRONT_MATTER_KEYS = ("title", "summary", "aliases", "translation_of_version",
                      "number_exceptions")
 
@@ -408,6 +412,11 @@ def _headings(text: str, first_line: int, rel: str,
         if not ID_PATTERN.match(heading_id):
             problems.error(rel, number, f"heading id '{heading_id}' is not valid",
                            "lowercase letters and digits joined by single hyphens")
+            ok = False
+            continue
+        if heading_id in RESERVED_HEADING_IDS:
+            problems.error(rel, number, f"heading id '{heading_id}' is used by the generated page",
+                           "choose another id")
             ok = False
             continue
         if heading_id in seen:

@@ -80,6 +80,9 @@ def test_protocol_yaml_errors(make_project: ProjectFactory, yaml_text: str, expe
      "heading (hint: the title comes from the front matter; start sections with '##')"),
     ("---\ntitle: A\n---\n\n## Dosing\n", f"{P}/en.md:5: error: heading 'Dosing' has no explicit "
      "id (hint: end it with an id shared by every language, e.g. {#dosing})"),
+    ("---\ntitle: A\n---\n\n## Sources {#references}\n",
+     f"{P}/en.md:5: error: heading id 'references' is used by the generated page "
+     "(hint: choose another id)"),
     ("---\ntitle: A\n---\n\n## A {#a}\n\n## B {#a}\n",
      f"{P}/en.md:7: error: duplicate heading id 'a' (first used on line 5)"),
     ("---\ntitle: A\n---\n\nSee [[nowhere]].\n",
