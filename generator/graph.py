@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Body, Protocol
-from .transforms import CODE_SPAN, FENCE, LINK
+from .prose import prose_lines
+from .transforms import LINK
 
 
 @dataclass(frozen=True)
@@ -52,18 +53,5 @@ def build_graph(protocols: Iterable[Protocol]) -> LinkGraph:
 
 def body_links(body: Body) -> set[str]:
     """Protocol ids linked from a body, skipping code exactly as the link resolver does."""
-    found: set[str] = set()
-    fence: str | None = None
-    for line in body.text.split("\n"):
-        marker = FENCE.match(line)
-        if marker:
-            token = marker.group(1)
-            if fence is None:
-                fence = token[0] * 3
-            elif token.startswith(fence):
-                fence = None
-            continue
-        if fence is None:
-            prose = CODE_SPAN.sub(" ", line)
-            found.update(match.group(1).strip() for match in LINK.finditer(prose))
-    return found
+    return {match.group(1).strip()
+            for _, prose in prose_lines(body) for match in LINK.finditer(prose)}

@@ -24,6 +24,7 @@ from .model import (
 )
 from .numbers import parse_exceptions
 from .problems import Problems
+from .prose import FENCE
 from .yamlpos import LineList, LineMap, load_yaml
 
 PROTOCOLS_DIR = "protocol_src/protocols"
@@ -42,7 +43,6 @@ FRONT_MATTER_KEYS = ("title", "summary", "aliases", "translation_of_version",
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 HEADING_ID = re.compile(r"\s*\{#([^}\s]+)\}$")
-FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
 # Lines after which '---' is a rule or a list, not the underline of a heading.
 PARAGRAPH_LIKE = re.compile(r"^\s*([-*+>|#<]|\d+[.)]\s|$)")

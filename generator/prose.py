@@ -21,11 +21,14 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
-def prose_lines(body: Body) -> Iterator[tuple[int, str]]:
-    """Every line outside fenced code, code spans blanked, with its line number."""
+def body_lines(body: Body) -> Iterator[tuple[int, str, bool]]:
+    """Every line of the body with its source line number and whether it is fenced code.
+
+    The one place that knows where code blocks start and end: the link resolver, the
+    link graph and every check read the body through it, so they agree on what is code.
+    """
     fence: str | None = None
     for offset, line in enumerate(body.text.split("\n")):
-        number = body.first_line + offset
         marker = FENCE.match(line)
         if marker:
             token = marker.group(1)
@@ -33,8 +36,15 @@ def prose_lines(body: Body) -> Iterator[tuple[int, str]]:
                 fence = token[0] * 3
             elif token.startswith(fence):
                 fence = None
+            yield body.first_line + offset, line, True
             continue
-        if fence is None:
+        yield body.first_line + offset, line, fence is not None
+
+
+def prose_lines(body: Body) -> Iterator[tuple[int, str]]:
+    """Every line outside fenced code, code spans blanked, with its line number."""
+    for number, line, code in body_lines(body):
+        if not code:
             yield number, CODE_SPAN.sub(_blank, line)
 
 

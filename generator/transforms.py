@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from .model import Body, Project, Protocol, Reference
 from .problems import Problems
+from .prose import body_lines
 from .select import choose_body
 
 CALC_LINE = re.compile(r"^\s*\[\[calc:([^\]|#]*)\]\]\s*$")
 CALC_ANY = re.compile(r"\[\[calc:")
 LINK = re.compile(r"\[\[([^\[\]|#]+)(?:#([^\[\]|]+))?(?:\|([^\[\]]+))?\]\]")
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
-FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 
 CalcRenderer = Callable[[str, str], str]
@@ -46,24 +46,8 @@ class Context:
 
 def resolve(ctx: Context) -> str:
     """Return the body's Markdown with links, citations and widgets resolved."""
-    out: list[str] = []
-    fence: str | None = None
-    for offset, line in enumerate(ctx.body.text.split("\n")):
-        number = ctx.body.first_line + offset
-        marker = FENCE.match(line)
-        if marker:
-            token = marker.group(1)
-            if fence is None:
-                fence = token[0] * 3
-            elif token.startswith(fence):
-                fence = None
-            out.append(line)
-            continue
-        if fence is not None:
-            out.append(line)
-            continue
-        out.append(_resolve_line(line, number, ctx))
-    return "\n".join(out)
+    return "\n".join(line if code else _resolve_line(line, number, ctx)
+                     for number, line, code in body_lines(ctx.body))
 
 
 def _resolve_line(line: str, number: int, ctx: Context) -> str:
