@@ -100,14 +100,22 @@ def serious(results: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", ["home", "protocol"])
+@pytest.mark.parametrize("kind", ["home", "protocol", "index", "calculator"])
 def test_no_serious_accessibility_violations(browser: Any, base: str, lang: str,
                                             kind: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
+    prefix = home_path(lang)
+    path = {"home": prefix, "protocol": protocol_path(lang), "index": prefix + "indexes/a-z/",
+            "calculator": prefix + "calculators/creatinine-clearance/"}[kind]
     page = browser.new_page()
-    page.goto(base + (home_path(lang) if kind == "home" else protocol_path(lang)),
-              wait_until="networkidle")
+    page.goto(base + path, wait_until="networkidle")
+    if kind == "calculator":
+        # Check the widget with a result and with an error message showing.
+        widget = page.locator('[data-calculator="creatinine-clearance"]')
+        widget.locator('input[name="age"]').fill("60")
+        widget.locator('input[name="weight"]').fill("abc")
+        assert widget.locator(".calculator-messages li").count() > 0
     results = Axe().run(page)
     page.close()
     assert serious(results) == []
