@@ -15,8 +15,8 @@ from pathlib import Path
 
 from . import pipeline
 from .calculators import CalcInputError, calc_json, check_vectors, load_calculator
-from .model import ID_PATTERN
 from .gitutil import GitError
+from .model import ID_PATTERN
 from .problems import Problem, Problems, SourceError
 from .releases import DEFAULT_BRANCH, ReleaseError, ReleaseLog
 

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from babel.dates import format_date
 
-from .model import Project, Protocol, parse_version
 from .mdtext import markdown_text
+from .model import Project, Protocol, parse_version
 from .releases import Manifest, ReleaseLog
 from .render import page_url
 from .select import choose_body

@@ -35,9 +35,7 @@ from .yamlpos import LineList, LineMap
 NUMBER = re.compile(r"(?<!\w)(?<![^\W\d_]-)\d+(?:[.,]\d+)*")
 UNIT = re.compile(r"\s?([^\W\d_][\w/µμ°%-]{0,11}|%)")
 # Words shown after a number in messages; anything else is not a unit ("7 geen").
-UNIT_WORDS = frozenset("""mg g kg mcg µg μg ng ml l dl iu u ie mmol umol µmol μmol mol
-    meq h hr hrs uur jam min d dd dag dagen day days hari w wk week weeks weken minggu
-    month months maand maanden bulan x log kali keer times""".split())
+UNIT_WORDS = frozenset(["mg", "g", "kg", "mcg", "µg", "μg", "ng", "ml", "l", "dl", "iu", "u", "ie", "mmol", "umol", "µmol", "μmol", "mol", "meq", "h", "hr", "hrs", "uur", "jam", "min", "d", "dd", "dag", "dagen", "day", "days", "hari", "w", "wk", "week", "weeks", "weken", "minggu", "month", "months", "maand", "maanden", "bulan", "x", "log", "kali", "keer", "times"])
 ENGLISH_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 DOTTED_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
 PLAIN_POINT = re.compile(r"^\d+(\.\d+)?$")
@@ -202,7 +200,7 @@ def _compare(protocol: Protocol, translation: Body, problems: Problems) -> None:
     if [s.id for s in left] != [s.id for s in right]:
         return  # validate reports the differing headings; sections cannot be paired
     used: set[NumberException] = set()
-    for ours, theirs in zip(left, right):
+    for ours, theirs in zip(left, right, strict=False):
         _report(original, ours, translation, theirs, translation, used, problems)
         _report(translation, theirs, original, ours, translation, used, problems)
     for exception in translation.number_exceptions:

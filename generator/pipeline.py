@@ -13,10 +13,9 @@ from pathlib import Path
 
 from . import mkdocs_site
 from .calculator_pages import render_calculator_pages
-from .calculators import check_vectors, load_calculators, render_widget
+from .calculators import CalculatorSpec, check_vectors, load_calculators, render_widget
 from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
-from .calculators import CalculatorSpec
 from .glossary import load_glossary
 from .history import render_history
 from .lint import lint

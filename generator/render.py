@@ -128,7 +128,8 @@ def _escape_heading(text: str) -> str:
 
 
 def language_name(code: str, reader: str) -> str:
-    name = Locale.parse(reader).languages.get(code, code)
+    """The language's name in the reader's language, from CLDR (Babel)."""
+    name = str(Locale.parse(reader).languages.get(code, code))
     return name[:1].upper() + name[1:] if reader == "en" else name
 
 

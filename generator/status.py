@@ -101,5 +101,5 @@ def to_table(rows: list[ProtocolStatus], languages: tuple[str, ...]) -> str:
             ", ".join(row.missing) or "-",
         ])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)).rstrip()
                      for line in lines)

@@ -69,7 +69,7 @@ def _outside_code(line: str, rewrite: Callable[[str], str]) -> str:
 
 
 def _inline(text: str, number: int, ctx: Context) -> str:
-    for name, rule in RULES:
+    for _name, rule in RULES:
         text = rule(text, number, ctx)
     return text
 

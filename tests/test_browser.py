@@ -15,8 +15,6 @@ from generator import pipeline
 
 from .conftest import REPO
 from .servers import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     export_tree,
     nginx_binary,
     nginx_server,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -77,7 +76,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Security-Policy", CSP)
         super().end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output clean
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -154,7 +153,7 @@ def test_every_vector_gives_the_same_result_through_the_test_hook(
         results = pages[lang].evaluate(
             "([spec, vectors]) => vectors.map(v => window.ProtocolCalculators.evaluate(spec, v))",
             [json.dumps(page_spec(spec, lang)), vectors])
-        for vector, js in zip(spec.vectors, results):
+        for vector, js in zip(spec.vectors, results, strict=True):
             _same(_python(spec, dict(vector.inputs), lang), js, f"{ident} / {vector.name}")
             count += 1
     assert count == sum(len(s.vectors) for s in SPECS.values())
@@ -191,7 +190,7 @@ def test_every_vector_gives_the_same_data_values_through_the_widget(
         spec = SPECS[ident]
         vectors = [v for v in spec.vectors if _typeable(spec, dict(v.inputs))]
         seen = pages[lang].evaluate(DOM_RUN, [ident, [dict(v.inputs) for v in vectors]])
-        for vector, dom in zip(vectors, seen):
+        for vector, dom in zip(vectors, seen, strict=True):
             where = f"{lang} {ident} / {vector.name}"
             python = _python(spec, dict(vector.inputs), lang)
             if python["ok"]:

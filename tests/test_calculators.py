@@ -6,15 +6,21 @@ from __future__ import annotations
 import json
 import math
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.calculators import (CalcInputError, calc_json, check_vectors, evaluate,
-                                   load_calculator, load_calculators, render_widget)
+from generator.calculators import (
+    CalcInputError,
+    calc_json,
+    check_vectors,
+    evaluate,
+    load_calculator,
+    load_calculators,
+    render_widget,
+)
 from generator.calculators import expr as ex
 from generator.calculators.spec import CalculatorSpec
 from generator.calculators.vectors import vector_failure

@@ -265,7 +265,7 @@ def test_nav_lists_home_and_indexes_not_protocols(project: Path) -> None:
 
 
 def test_any_protocol_is_two_clicks_from_home(site: Path) -> None:
-    for lang, prefix in (("en", ""), ("nl", "nl/"), ("id", "id/")):
+    for _lang, prefix in (("en", ""), ("nl", "nl/"), ("id", "id/")):
         home = (site / prefix / "index.html").read_text(encoding="utf-8")
         assert 'href="indexes/a-z/"' in home
         a_to_z = (site / prefix / "indexes/a-z/index.html").read_text(encoding="utf-8")

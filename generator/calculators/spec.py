@@ -86,13 +86,11 @@ class Band:
     line: int
 
     def contains(self, value: float) -> bool:
-        if self.lower is not None:
-            if value < self.lower or (value == self.lower and not self.lower_inclusive):
-                return False
-        if self.upper is not None:
-            if value > self.upper or (value == self.upper and not self.upper_inclusive):
-                return False
-        return True
+        below = self.lower is not None and (
+            value < self.lower or (value == self.lower and not self.lower_inclusive))
+        above = self.upper is not None and (
+            value > self.upper or (value == self.upper and not self.upper_inclusive))
+        return not (below or above)
 
 
 @dataclass(frozen=True)
@@ -770,7 +768,7 @@ class _Reader:
                                          f"{_num(ordered[-1].upper)}",
                        "the highest band needs only 'above' or 'at_least'")
             ok = False
-        for low, high in zip(ordered, ordered[1:]):
+        for low, high in zip(ordered, ordered[1:], strict=False):
             ok = self.adjacent(low, high, where) and ok
         return tuple(ordered) if ok else None
 

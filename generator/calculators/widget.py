@@ -16,8 +16,7 @@ from typing import Any
 from . import expr as ex
 from .evaluate import input_messages
 from .i18n import LANGUAGES, number, ui
-from .spec import (Band, CalculatorSpec, CasesStep, CheckStep, Input, LetStep, Output,
-                   TableStep)
+from .spec import Band, CalculatorSpec, CasesStep, CheckStep, Input, LetStep, Output, TableStep
 
 SPEC_JSON_VERSION = 1  # bump when the shape of page_spec changes
 
