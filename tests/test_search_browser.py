@@ -88,7 +88,17 @@ def test_aliases_and_glossary_are_findable(browser: Any, base: str, lang: str, q
                                            pid: str) -> None:
     page = browser.new_page()
     page.goto(home(base, lang), wait_until="networkidle")
-    assert any(f"/protocols/{pid}/" in link for link in search(page, query)), (lang, query)
+    links = search(page, query)
+    # Index pages that list the alias may rank first; the protocol is further down.
+    more = page.locator(".pagefind-ui__button")
+    for _ in range(5):
+        if any(f"/protocols/{pid}/" in link for link in links) or not more.count():
+            break
+        more.click()
+        page.wait_for_timeout(300)
+        links = page.eval_on_selector_all(
+            ".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    assert any(f"/protocols/{pid}/" in link for link in links), (lang, query, links)
     page.close()
 
 
@@ -112,7 +122,7 @@ def test_first_query_transfers_at_most_150_kb(browser: Any, base: str, lang: str
     page.close()
     total = sum(size for _, size in sizes)
     print(f"first query {lang}: {total} bytes in {len(sizes)} requests")
-    assert total <= FIRST_QUERY_BUDGET, sizes
+    assert total <= FIRST_QUERY_BUDGET, sorted(sizes, key=lambda item: -item[1])
     # Only this language's index and WebAssembly.
     pagefind_files = [url.rsplit("/", 1)[1] for url, _ in sizes if "/pagefind/" in url]
     assert not [name for name in pagefind_files

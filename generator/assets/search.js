@@ -12,6 +12,9 @@
     bundlePath: new URL(box.getAttribute("data-bundle"), document.baseURI).pathname,
     showImages: false,
     showSubResults: true,
+    // Each result costs its fragment (~5 KB): three keep a first query under 150 KB
+    // in every language (measured: tests/test_search_browser.py).
+    pageSize: 3,
     resetStyles: false,
     translations: { placeholder: box.getAttribute("data-placeholder") }
   });
