@@ -12,10 +12,15 @@
     bundlePath: new URL(box.getAttribute("data-bundle"), document.baseURI).pathname,
     showImages: false,
     showSubResults: true,
-    // Each result costs its fragment (~5 KB): three keep a first query under 150 KB
+    // Each result costs its fragment (~5 KB): three keep a first query near 150 KB
     // in every language (measured: tests/test_search_browser.py).
     pageSize: 3,
     resetStyles: false,
     translations: { placeholder: box.getAttribute("data-placeholder") }
   });
+  // Pagefind's input has only a placeholder; name it for screen readers (axe-core).
+  var input = box.querySelector("input");
+  if (input) {
+    input.setAttribute("aria-label", box.getAttribute("data-placeholder"));
+  }
 })();
