@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="check, generate content/ and build the site")
     build.add_argument("--out", default="site", help="output folder (default: site)")
+    build.add_argument("--quiet", action="store_true", help="no progress output")
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="live preview, drafts included")
@@ -116,10 +117,16 @@ def _check(root: Path, args: argparse.Namespace) -> int:
 def _build(root: Path, args: argparse.Namespace) -> int:
     out = Path(args.out)
     out = out if out.is_absolute() else root / out
-    problems = pipeline.build(root, out, releases=_releases(root))
+    progress = pipeline.silent if args.quiet else _progress
+    problems = pipeline.build(root, out, releases=_releases(root), progress=progress)
     _print_problems(problems.warnings, sys.stderr)
-    print(f"Built {out}", file=sys.stderr)
+    if not args.quiet:
+        print(f"Built {out}", file=sys.stderr)
     return 0
+
+
+def _progress(message: str) -> None:
+    print(f"protocols: {message}", file=sys.stderr, flush=True)
 
 
 def _calc(root: Path, args: argparse.Namespace) -> int:

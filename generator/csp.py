@@ -23,7 +23,9 @@ SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 # Script types a browser executes; application/json and the like are data.
 EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
-POLICY = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self'; "
+# 'wasm-unsafe-eval' lets the site's own WebAssembly (Pagefind's search, from 'self')
+# compile; it allows no eval() of JavaScript.
+POLICY = ("default-src 'self'; script-src 'self' {hashes} 'wasm-unsafe-eval'; style-src 'self'; "
           "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 

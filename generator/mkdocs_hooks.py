@@ -10,13 +10,17 @@ import re
 from typing import Any
 
 from generator.sanitize import sanitize_html
+from generator.search import extra_terms
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 SEARCH_LABEL = re.compile(r'class="md-search__input"[^>]*?aria-label="([^"]*)"')
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    return sanitize_html(html)
+    # The search terms are added after sanitising: they are escaped text of our own.
+    clean = sanitize_html(html)
+    aliases = page.meta.get("aliases") or []
+    return clean + extra_terms(clean, [str(alias) for alias in aliases])
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -21,6 +21,7 @@ from mkdocs.exceptions import MkDocsException
 from .indexes import nav_entries
 from .model import SiteConfig
 from .problems import Problem
+from .search import index_site
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -39,15 +40,16 @@ def plugin_settings(site: SiteConfig) -> list[Any]:
         }
         for lang in site.languages
     ]
+    # No Material `search` plugin: its lunr index holds every language in one file
+    # and has no Indonesian; Pagefind indexes the built site instead (generator/search.py).
     return [
-        {"search": {}},
         {"i18n": {
             "docs_structure": "folder",
             # Every page exists in every language (the generator writes fallbacks
             # itself, with a notice), so the plugin never has to fall back.
             "fallback_to_default": False,
             "reconfigure_material": True,
-            "reconfigure_search": True,
+            "reconfigure_search": False,
             "languages": languages,
         }},
     ]
@@ -128,7 +130,7 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     problems = [Problem(CONFIG_FILE, 1, f"MkDocs: {message}") for message in log.messages]
     if failure and not problems:
         problems.append(Problem(CONFIG_FILE, 1, f"MkDocs: {failure}"))
-    return problems
+    return problems or index_site(site_dir)
 
 
 SERVE_CONFIG = ".mkdocs-serve.yml"

@@ -6,6 +6,7 @@ before anything on disk is touched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -31,7 +32,7 @@ from .validate import validate
 
 CONTENT_DIR = "content"
 CALCULATORS_DIR = "protocol_src/calculators"
-ASSETS = ("protocols.css", "calculator.css", "calculator.js", "print.js")
+ASSETS = ("protocols.css", "calculator.css", "calculator.js", "print.js", "search.css", "search.js")
 
 
 @dataclass(frozen=True)
@@ -109,15 +110,26 @@ def _loaded_or_fail(root: Path) -> Loaded:
     return loaded
 
 
+Progress = Callable[[str], None]
+
+
+def silent(message: str) -> None:
+    pass
+
+
 def build(root: Path, out: Path, today: date | None = None,
-          releases: ReleaseLog | None = None) -> Problems:
+          releases: ReleaseLog | None = None, progress: Progress = silent) -> Problems:
     """Check, generate ``content/`` and build the site into ``out``.
 
     Everything is built in staging folders; ``content/`` and ``out`` are swapped
     in only when the whole build succeeded, so a failure leaves both as they were.
     """
+    progress("loading and checking sources")
     loaded = _loaded_or_fail(root)
+    progress(f"checked {len(loaded.project.protocols)} protocols; rendering")
     files = render(loaded, today or date.today(), include_unpublished=False, releases=releases)
+    pages = sum(name.endswith(".md") for name in files)
+    progress(f"rendered {pages} pages; building the site and its search index")
     content = root / CONTENT_DIR
     with staging_dir(out, "build") as staging:
         docs, site = staging / "docs", staging / "site"
@@ -130,6 +142,7 @@ def build(root: Path, out: Path, today: date | None = None,
             docs.rename(new_content)
             swap_in(new_content, content)
         swap_in(site, out)
+    progress(f"built {pages} pages into {out}")
     return loaded.problems
 
 

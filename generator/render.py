@@ -114,6 +114,9 @@ def _front_matter(body: Body) -> str:
     lines = ["---", f"title: {_yaml_str(body.title)}"]
     if body.summary:
         lines.append(f"description: {_yaml_str(body.summary)}")
+    if body.aliases:
+        # Read by the search index (generator/search.py), not shown.
+        lines.append("aliases: [" + ", ".join(_yaml_str(a) for a in body.aliases) + "]")
     lines.append("---")
     return "\n".join(lines)
 

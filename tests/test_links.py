@@ -260,7 +260,7 @@ def test_nav_lists_home_and_indexes_not_protocols(project: Path) -> None:
         ("Per rekenhulp", "indexes/by-calculator.md"),
         ("Recent gewijzigd", "indexes/recently-changed.md"),
         ("Verlopen herzieningen", "indexes/reviews-overdue.md")]
-    i18n = mkdocs_site.plugin_settings(site)[1]["i18n"]
+    i18n = mkdocs_site.plugin_settings(site)[0]["i18n"]
     assert [len(lang["nav"]) for lang in i18n["languages"]] == [6, 6, 6]
 
 
