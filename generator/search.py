@@ -32,8 +32,10 @@ def _executable() -> str:
 
 def index_site(site_dir: Path) -> list[Problem]:
     """Index ``site_dir`` in place; a failure is a problem of the build, not a crash."""
+    # Heading permalinks ("¶") are page furniture, not words a reader searches for.
     result = subprocess.run([_executable(), "--site", str(site_dir), "--output-subdir", BUNDLE,
-                             "--quiet"], capture_output=True, text=True, check=False)
+                             "--exclude-selectors", ".headerlink", "--quiet"],
+                            capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["failed"]
         return [Problem("mkdocs.yml", 1, f"Pagefind: {detail[0]}")]
