@@ -41,6 +41,27 @@ Text.
 ProjectFactory = Callable[..., Path]
 
 
+def copy_seed_project(root: Path) -> Path:
+    """The repository's own project (settings, sources, mkdocs.yml) copied to ``root``."""
+    for name in ("site_config", "protocol_src"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed project built once per run: ``site/`` and ``content/`` beside the sources.
+
+    Tests only read it; a test that changes a project makes its own with ``make_project``.
+    """
+    from generator import pipeline
+
+    root = copy_seed_project(tmp_path_factory.mktemp("seed-build") / "project")
+    pipeline.build(root, root / "site")
+    return root
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
     for rel, data in files.items():
         path = root / rel

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
 from generator.cli import main
 
-from .conftest import REPO, ProjectFactory
+from .conftest import ProjectFactory
 from .test_build import tree_digest
 
 CORPUS = Path(__file__).parent / "bad_sources"
@@ -29,13 +28,8 @@ REQUIRED = {"yaml-syntax-error", "missing-required-key", "id-not-matching-folder
 
 
 @pytest.fixture(scope="module")
-def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("good") / "project"
-    for name in ("site_config", "protocol_src"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    pipeline.build(root, root / "site")
-    return root
+def good_build(seed_build: Path) -> Path:
+    return seed_build
 
 
 def test_corpus_covers_the_issue() -> None:

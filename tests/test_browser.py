@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import pipeline
-
-from .conftest import REPO
 from .servers import (
     export_tree,
     nginx_binary,
@@ -27,13 +23,8 @@ LANGS = ("en", "nl", "id")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("browser-site") / "project"
-    for name in ("site_config", "protocol_src"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    pipeline.build(root, root / "site")
-    return root / "site"
+def site(seed_build: Path) -> Path:
+    return seed_build / "site"
 
 
 @pytest.fixture(scope="module")

@@ -68,16 +68,8 @@ def tree_digest(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from .conftest import REPO
-    root = tmp_path_factory.mktemp("e2e") / "project"
-    for name in ("site_config", "protocol_src"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    pipeline.build(root, root / "site")
-    return root / "site"
+def built(seed_build: Path) -> Path:
+    return seed_build / "site"
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -73,13 +73,8 @@ Dosis op geleide van PCR.
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from .conftest import REPO, write_files
-    root = tmp_path_factory.mktemp("links") / "project"
-    for name in ("site_config", "protocol_src"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    from .conftest import copy_seed_project, write_files
+    root = copy_seed_project(tmp_path_factory.mktemp("links") / "project")
     write_files(root, {f"{NEW}/protocol.yaml": NEW_YAML, f"{NEW}/en.md": NEW_EN,
                        f"{NEW}/nl.md": NEW_NL})
     return root

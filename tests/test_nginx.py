@@ -5,28 +5,20 @@ from __future__ import annotations
 import gzip
 import http.client
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from generator import pipeline
 from generator.csp import site_hashes
 
-from .conftest import REPO
 from .servers import DEPLOY, export_tree, nginx_binary, nginx_server, require
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("nginx-site") / "project"
-    for name in ("site_config", "protocol_src"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    pipeline.build(root, root / "site")
-    return root / "site"
+def site(seed_build: Path) -> Path:
+    return seed_build / "site"
 
 
 @pytest.fixture(scope="module")

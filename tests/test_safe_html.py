@@ -187,13 +187,8 @@ def test_built_page_is_sanitised(make_project: ProjectFactory) -> None:
 
 def test_seed_changelog_quote_is_text_not_a_link(tmp_path: Path) -> None:
     """The Dutch seed's changelog quotes its removed "[10.000](tel:+3110000)" artefact."""
-    import shutil
-
-    from .conftest import REPO
-    root = tmp_path / "project"
-    for name in ("site_config", "protocol_src"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    from .conftest import copy_seed_project
+    root = copy_seed_project(tmp_path / "project")
     pipeline.build(root, root / "site")
     for page in (root / "site").rglob("*.html"):
         assert 'href="tel:' not in page.read_text(encoding="utf-8"), page

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import pipeline
-
-from .conftest import REPO
 from .servers import export_tree, nginx_binary, nginx_server, require
 
 pytestmark = pytest.mark.browser
@@ -23,13 +20,9 @@ FIRST_QUERY_BUDGET = 150 * 1024
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base(seed_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require("nginx", nginx_binary() is not None)
-    root = tmp_path_factory.mktemp("search-site") / "project"
-    for name in ("site_config", "protocol_src"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    pipeline.build(root, root / "site")
+    root = seed_build
     tmp = tmp_path_factory.mktemp("search-nginx")
     with nginx_server(export_tree(root / "site", tmp / "export"), tmp / "prefix") as url:
         yield url + "/latest"

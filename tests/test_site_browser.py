@@ -6,36 +6,21 @@ generator wires it into the site (script included, widget intact after sanitisin
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import pipeline
-
-from .conftest import REPO
+from .servers import static_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("site-browser") / "project"
-    for name in ("site_config", "protocol_src"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    pipeline.build(root, root / "site")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+def served(seed_build: Path) -> Iterator[str]:
+    with static_server(seed_build / "site") as url:
+        yield url + "/"
 
 
 @pytest.mark.parametrize(("path", "weight", "crcl", "shown"), [
