@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .calculators import CalculatorSpec, render_widget
+from .mdtext import link_label, yaml_string
 from .model import Project, Protocol
 from .select import choose_body
 
@@ -21,7 +22,7 @@ def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lan
     site = project.site
     title = spec.title[lang]
     users = [p for p in protocols if spec.id in p.calculators]
-    lines = ["---", f'title: "{_yaml_escape(title)}"', "---", "",
+    lines = ["---", f"title: {yaml_string(title)}", "---", "",
              f"# {title} {{#top}}", ""]
     if spec.summary:
         lines += [spec.summary[lang], ""]
@@ -33,13 +34,6 @@ def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lan
                            .title.casefold()):
         body, _ = choose_body(protocol, lang, site.fallback_order)
         attr = "" if body.lang == lang else f'{{: lang="{body.lang}" }}'
-        lines.append(f"- [{_escape(body.title)}](../protocols/{protocol.id}.md){attr}")
+        lines.append(f"- [{link_label(body.title)}](../protocols/{protocol.id}.md){attr}")
     return "\n".join(lines) + "\n"
 
-
-def _yaml_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]")

@@ -16,6 +16,7 @@ from babel.dates import format_date
 
 from .collate import initial, sort_key
 from .glossary import with_abbreviations
+from .mdtext import yaml_string
 from .model import Body, PageKind, Project, Protocol, SiteConfig
 from .select import choose_body
 
@@ -214,7 +215,7 @@ PAGES: tuple[IndexPage, ...] = (
 
 
 def _page_head(title: str, intro: str | None = None) -> list[str]:
-    lines = ["---", f'title: "{_yaml_escape(title)}"', "---", "", f"# {_escape(title)}", ""]
+    lines = ["---", f"title: {yaml_string(title)}", "---", "", f"# {_escape(title)}", ""]
     return lines + ([intro, ""] if intro else [])
 
 
@@ -252,7 +253,3 @@ def _escape(text: str) -> str:
     for char in "\\[]|*_`<":
         text = text.replace(char, "\\" + char)
     return text
-
-
-def _yaml_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -15,3 +15,14 @@ def markdown_text(text: str) -> str:
     for char in "`*_[]{}()!#<>":
         escaped = escaped.replace(char, "\\" + char)
     return escaped
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar, for generated front matter."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def link_label(text: str) -> str:
+    """``text`` safe inside the brackets of a Markdown link."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")

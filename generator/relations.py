@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from .collate import sort_key
 from .graph import LinkGraph
+from .mdtext import link_label
 from .model import Project, Protocol
 from .select import choose_body
 
@@ -53,8 +54,8 @@ def referenced_by_pages(project: Project, graph: LinkGraph, lang: str) -> dict[s
         title, _ = _title(project, protocol_id, lang)
         heading = project.site.text("referenced_by_title", lang, title=title)
         lines = ["---", f'title: "{heading.replace(chr(34), chr(39))}"', "---", "",
-                 f"# {_escape(heading)}", "",
-                 f"[{_escape(title)}](../protocols/{protocol_id}.md)", "",
+                 f"# {link_label(heading)}", "",
+                 f"[{link_label(title)}](../protocols/{protocol_id}.md)", "",
                  *_items(_entries(project, referrers, lang), lang, "../protocols/")]
         pages[f"{lang}/{REFERENCED_BY_DIR}/{protocol_id}.md"] = "\n".join(lines) + "\n"
     return pages
@@ -71,7 +72,7 @@ def _section(heading: str, anchor: str, entries: list[tuple[str, str, str]], lan
 
 
 def _items(entries: list[tuple[str, str, str]], lang: str, prefix: str) -> list[str]:
-    return [f"- [{_escape(title)}]({prefix}{pid}.md){_lang_attr(shown, lang)}"
+    return [f"- [{link_label(title)}]({prefix}{pid}.md){_lang_attr(shown, lang)}"
             for title, shown, pid in entries]
 
 
@@ -84,7 +85,3 @@ def _title(project: Project, protocol_id: str, lang: str) -> tuple[str, str]:
 def _lang_attr(shown: str, reader: str) -> str:
     # A fallback title is in another language: say so, for screen readers.
     return "" if shown == reader else f'{{: lang="{shown}" }}'
-
-
-def _escape(label: str) -> str:
-    return label.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")

@@ -17,7 +17,7 @@ from babel.dates import format_date
 from .glossary import with_abbreviations
 from .graph import LinkGraph, build_graph
 from .indexes import home_section, render_indexes
-from .mdtext import markdown_text
+from .mdtext import markdown_text, yaml_string
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
 from .problems import Problems
 from .relations import referenced_by_pages, relations_markdown
@@ -102,7 +102,7 @@ def render_home(project: Project, protocols: list[Protocol], lang: str) -> str:
     for callers; the indexes list them)."""
     site = project.site
     lines = [
-        "---", f"title: {_yaml_str(site.site_name[lang])}", "---", "",
+        "---", f"title: {yaml_string(site.site_name[lang])}", "---", "",
         f"# {_escape_heading(site.site_name[lang])}", "",
         site.text("home_intro", lang), "",
         home_section(project, lang),
@@ -111,19 +111,15 @@ def render_home(project: Project, protocols: list[Protocol], lang: str) -> str:
 
 
 def _front_matter(body: Body) -> str:
-    lines = ["---", f"title: {_yaml_str(body.title)}"]
+    lines = ["---", f"title: {yaml_string(body.title)}"]
     if body.summary:
-        lines.append(f"description: {_yaml_str(body.summary)}")
+        lines.append(f"description: {yaml_string(body.summary)}")
     if body.aliases:
         # Read by the search index (generator/search.py), not shown.
-        lines.append("aliases: [" + ", ".join(_yaml_str(a) for a in body.aliases) + "]")
+        lines.append("aliases: [" + ", ".join(yaml_string(a) for a in body.aliases) + "]")
     lines.append("---")
     return "\n".join(lines)
 
-
-def _yaml_str(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
 
 
 def _escape_heading(text: str) -> str:
