@@ -285,4 +285,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["main", "Problems"]
+__all__ = ["main"]

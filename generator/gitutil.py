@@ -76,10 +76,6 @@ def branch_exists(root: Path, branch: str) -> bool:
         return False
 
 
-def branch_commit(root: Path, branch: str) -> str | None:
-    return _text(root, "rev-parse", f"refs/heads/{branch}") if branch_exists(root, branch) else None
-
-
 def read_branch_file(root: Path, branch: str, path: str) -> str | None:
     """A file of ``branch`` (following no symlinks), or None when it is not there."""
     if not branch_exists(root, branch):
