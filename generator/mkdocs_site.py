@@ -2,14 +2,22 @@
 
 It adds the per-language plugin settings derived from ``site_config/`` to the
 project's ``mkdocs.yml`` through MkDocs' documented ``load_config`` overrides,
-and runs MkDocs' own build or serve. Nothing of MkDocs or its plugins is patched.
+and runs MkDocs' own build or serve. Nothing of MkDocs or its plugins is patched;
+the parallel build sets the two attributes mkdocs-static-i18n itself sets before
+building a language (``current_language``, ``building``), so each process builds one
+language as the plugin would, and tests/test_parallel_build.py proves the result is
+the plugin's own build, byte for byte, with two site-wide files documented there.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -112,25 +120,96 @@ def _captured_mkdocs_log() -> Iterator[_Capture]:
         logger.propagate = propagate
 
 
-def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
-          versioned: bool = False) -> list[Problem]:
-    """Build the site; return MkDocs' warnings and errors as problems (strict: any fails)."""
-    config_file = root / CONFIG_FILE
+def _load(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path, versioned: bool) -> Any:
+    config = load_config(str(root / CONFIG_FILE), **overrides(site, docs_dir, site_dir))
+    config["strict"] = True
+    configure_extra(config, site, versioned)
+    return config
+
+
+def _run(build_one: Callable[[], None]) -> list[str]:
+    """Run one MkDocs build; return its warnings and errors as messages (strict: any fails)."""
     with _captured_mkdocs_log() as log:
         try:
-            config = load_config(str(config_file), **overrides(site, docs_dir, site_dir))
-            config["strict"] = True
-            configure_extra(config, site, versioned)
-            mkdocs_build(config)
+            build_one()
             failure = None
         except MkDocsException as exc:
             failure = str(exc)
         except SystemExit as exc:  # MkDocs' config errors end in an Abort/SystemExit
             failure = f"MkDocs stopped: {exc}"
-    problems = [Problem(CONFIG_FILE, 1, f"MkDocs: {message}") for message in log.messages]
-    if failure and not problems:
-        problems.append(Problem(CONFIG_FILE, 1, f"MkDocs: {failure}"))
-    return problems or index_site(site_dir)
+    if failure and not log.messages:
+        return [failure]
+    return log.messages
+
+
+def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
+                   versioned: bool, lang: str) -> list[str]:
+    """Build the pages of one language into ``site_dir``, exactly as mkdocs-static-i18n's
+    own build of that language would.
+
+    The plugin builds the default language and then, from its ``on_post_build``, each
+    other language in turn, with its ``current_language`` set and ``building`` raised so
+    it does not recurse. This sets the same two attributes before MkDocs' build, so one
+    process builds one language; the theme's shared files (assets, 404.html) are
+    written by every language and kept from the default one (see :func:`build`).
+    """
+    def build_one() -> None:
+        config = _load(root, site, docs_dir, site_dir, versioned)
+        i18n = config.plugins["i18n"]
+        i18n.current_language = lang
+        i18n.building = True
+        mkdocs_build(config)
+
+    return _run(build_one)
+
+
+def _problems(messages: list[str]) -> list[Problem]:
+    return [Problem(CONFIG_FILE, 1, f"MkDocs: {message}") for message in messages]
+
+
+def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
+          versioned: bool = False, jobs: int | None = None) -> list[Problem]:
+    """Build the site, one process per language, then index it for search.
+
+    Each language is built into a folder of its own; the default language's folder
+    becomes the site and every other language contributes its ``<lang>/`` subtree.
+    ``jobs=1`` builds the languages one after another in this process (the same
+    steps, for comparison and for machines with one core).
+    """
+    langs = [lang.code for lang in site.languages]  # the default language first
+    default = next(lang.code for lang in site.languages if lang.default)
+    parts = {lang: site_dir.with_name(f"{site_dir.name}.{lang}") for lang in langs}
+    arguments = [(root, site, docs_dir, parts[lang], versioned, lang) for lang in langs]
+    try:
+        workers = min(jobs or os.cpu_count() or 1, len(langs))
+        if workers == 1:
+            results = [build_language(*args) for args in arguments]
+        else:
+            # spawn, not fork: the caller may have threads (a test server, a watcher).
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+                futures = [pool.submit(build_language, *args) for args in arguments]
+                results = [future.result() for future in futures]
+        problems = _problems([message for messages in results for message in messages])
+        if problems:
+            return problems
+        parts[default].rename(site_dir)
+        for lang in langs:
+            if lang != default:
+                parts[lang].joinpath(lang).rename(site_dir / lang)
+    finally:
+        for part in parts.values():
+            shutil.rmtree(part, ignore_errors=True)
+    return index_site(site_dir)
+
+
+def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
+                  versioned: bool = False) -> list[Problem]:
+    """mkdocs-static-i18n's own build: every language in one process, one after another.
+
+    Not used by the pipeline (see :func:`build`); the tests compare the two.
+    """
+    messages = _run(lambda: mkdocs_build(_load(root, site, docs_dir, site_dir, versioned)))
+    return _problems(messages) or index_site(site_dir)
 
 
 SERVE_CONFIG = ".mkdocs-serve.yml"

@@ -1,0 +1,121 @@
+"""The languages build in parallel processes; the result is the sequential build's, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator import mkdocs_site, pipeline
+from generator.fsutil import write_tree
+
+from .conftest import MINIMAL_YAML, ProjectFactory
+
+P = "protocol_src/protocols"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+# Pagefind writes the languages of its entry file in a random (hash map) order: two runs
+# over the same site differ in that order alone, so that one file is compared as data.
+UNORDERED_JSON = "pagefind/pagefind-entry.json"
+
+
+def _same(name: str, a: bytes | None, b: bytes | None) -> bool:
+    if name == UNORDERED_JSON and a is not None and b is not None:
+        return bool(json.loads(a) == json.loads(b))
+    return a == b
+
+
+def _differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in a.keys() | b.keys() if not _same(name, a.get(name), b.get(name)))
+
+
+@pytest.fixture(scope="module")
+def three_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
+    """The seed site plus protocols linking each other, built three ways from one docs folder."""
+    from .conftest import copy_seed_project, write_files
+
+    root = copy_seed_project(tmp_path_factory.mktemp("parallel") / "project")
+    for n in range(6):
+        pid = f"extra-{n}"
+        links = f"[[extra-{(n + 1) % 6}]] [[cmv-icu#diagnosis]]"
+        write_files(root, {f"{P}/{pid}/protocol.yaml": MINIMAL_YAML.format(id=pid),
+                           **{f"{P}/{pid}/{lang}.md":
+                              f"---\ntitle: Extra {n} {lang}\n"
+                              + ("" if lang == "en" else 'translation_of_version: "1.0"\n')
+                              + f"---\n\n## Dosing {{#dosing}}\n\nText {links}.\n"
+                              for lang in ("en", "nl", "id")}})
+    loaded = pipeline.load(root)
+    assert not loaded.problems.errors, loaded.problems.sorted()
+    write_tree(pipeline.render(loaded, date(2026, 1, 1), include_unpublished=False),
+               root / "docs")
+    site = loaded.project.site
+    builds = {}
+    for name, run in (("parallel", lambda out: mkdocs_site.build(root, site, root / "docs", out,
+                                                                 jobs=3)),
+                      ("sequential", lambda out: mkdocs_site.build(root, site, root / "docs", out,
+                                                                   jobs=1)),
+                      ("classic", lambda out: mkdocs_site.build_classic(root, site, root / "docs",
+                                                                        out))):
+        out = root / name
+        assert run(out) == []
+        builds[name] = _tree(out)
+    return builds
+
+
+def test_parallel_build_is_byte_identical_to_sequential(
+        three_builds: dict[str, dict[str, bytes]]) -> None:
+    parallel, sequential = three_builds["parallel"], three_builds["sequential"]
+    assert len(parallel) > 100
+    assert any(name.startswith("nl/protocols/") for name in parallel)
+    assert any(name.startswith("pagefind/") for name in parallel)
+    assert _differences(parallel, sequential) == []
+
+
+def test_parallel_build_matches_mkdocs_static_i18n_own_build(
+        three_builds: dict[str, dict[str, bytes]]) -> None:
+    """Every page and asset is the one mkdocs-static-i18n's single-process build writes.
+
+    Two deliberate differences, both site-wide files every language's build writes:
+    - 404.html: in the plugin's own build each language overwrites it in turn, so the
+      last language (Indonesian) wins; here it is the default language's. Pagefind
+      indexes that page, so its index differs too.
+    - sitemap.xml: the plugin's last build lists every language's pages; here the
+      default language's build lists its pages, each with its alternates in the other
+      languages, so every page is still in it.
+    """
+    parallel, classic = three_builds["parallel"], three_builds["classic"]
+    site_wide = {"404.html", "sitemap.xml", "sitemap.xml.gz"}
+    assert [name for name in _differences(parallel, classic)
+            if name not in site_wide and not name.startswith("pagefind/")] == []
+    lang = re.search(rb'<html lang="([a-z]+)"', parallel["404.html"])
+    assert lang is not None and lang.group(1) == b"en"
+    assert b'<html lang="id"' in classic["404.html"]
+    # (the home page is "./" as a <loc> and "" as an alternate)
+    listed = {loc.removesuffix(b"./")
+              for loc in re.findall(rb"<loc>(.*?)</loc>", classic["sitemap.xml"])}
+    alternates = set(re.findall(rb'hreflang="[a-z]+" href="(.*?)"', parallel["sitemap.xml"]))
+    assert len(listed) > 60 and alternates == listed
+
+
+def test_a_failing_language_fails_the_build_and_leaves_no_parts(
+        make_project: ProjectFactory) -> None:
+    root = make_project({f"{P}/acme/protocol.yaml": MINIMAL_YAML.format(id="acme"),
+                         f"{P}/acme/en.md": "---\ntitle: Acme\n---\n\nText.\n"})
+    loaded = pipeline.load(root)
+    files = pipeline.render(loaded, date(2026, 1, 1), include_unpublished=False)
+    # A broken link on the Dutch page only: MkDocs (strict) must fail the whole build.
+    files["nl/protocols/acme.md"] = str(files["nl/protocols/acme.md"]) + "\n[x](missing.md)\n"
+    write_tree(files, root / "docs")
+    problems = mkdocs_site.build(root, loaded.project.site, root / "docs", root / "out", jobs=3)
+    assert [problem.message for problem in problems] == [
+        "MkDocs: Doc file 'nl/protocols/acme.md' contains a link 'missing.md', "
+        "but the target 'nl/protocols/missing.md' is not found among documentation files."]
+    assert sorted(path.name for path in root.iterdir() if path.name.startswith("out")) == []
