@@ -39,6 +39,15 @@ class _Loader(yaml.SafeLoader):
     duplicate_keys: list[tuple[Any, int]]
 
 
+_HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
+
+
+# libyaml's parser, when PyYAML has it, reads a valid file several times faster; a file
+# it refuses is read again by the pure-Python loader, whose messages the tests fix.
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    duplicate_keys: list[tuple[Any, int]]
+
+
 def _construct_map(loader: _Loader, node: MappingNode) -> LineMap:
     loader.flatten_mapping(node)
     result = LineMap()
@@ -74,9 +83,30 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return str(node.value)
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+for _loader in (_Loader, _FastLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+
+
+def _fast(text: str) -> tuple[Any, list[tuple[Any, int]]] | None:
+    """The value and duplicate keys of a valid ``text``; ``None`` if libyaml refuses it.
+
+    Text with a character PyYAML's reader refuses goes to the careful loader first:
+    libyaml is more lenient there, and such text must fail as it always has.
+    """
+    if not _HAS_LIBYAML or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    loader = _FastLoader(text)
+    loader.duplicate_keys = []
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None,
+                loader.duplicate_keys)
+    except Exception:  # noqa: BLE001 - any refusal: the careful loader reports it
+        return None
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
@@ -85,6 +115,10 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
     ``first_line`` is the file line of the text's first line (front matter starts at 2).
     """
     offset = first_line - 1
+    fast = _fast(text)
+    if fast is not None:
+        value, duplicates = fast
+        return _located(value, duplicates, path, offset)
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -108,10 +142,12 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
         return None, [Problem(path, first_line, f"invalid YAML: {type(exc).__name__}: {exc}")]
     finally:
         loader.dispose()
-    problems = [
-        Problem(path, line + offset, f"duplicate key '{key}'")
-        for key, line in loader.duplicate_keys
-    ]
+    return _located(value, loader.duplicate_keys, path, offset)
+
+
+def _located(value: Any, duplicates: list[tuple[Any, int]], path: str,
+             offset: int) -> tuple[Any, list[Problem]]:
+    problems = [Problem(path, line + offset, f"duplicate key '{key}'") for key, line in duplicates]
     if offset:
         _shift_lines(value, offset)
     return value, problems

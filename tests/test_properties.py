@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from generator import pipeline
 from generator.problems import Problems
 from generator.sanitize import ALLOWED_TAGS, sanitize_html
-from generator.yamlpos import load_yaml
+from generator import yamlpos
+from generator.yamlpos import LineList, LineMap, load_yaml
 
 from .conftest import REPO
 
@@ -73,6 +74,41 @@ def _dump(document: dict[str, object]) -> str:
 def test_yaml_loader_never_raises(text: str) -> None:
     _, problems = load_yaml(text, "x.yaml")
     assert all(p.line >= 1 for p in problems)
+
+
+def _lines(value: object) -> object:
+    """The value with every line number the loader recorded, for comparing two loaders."""
+    if isinstance(value, LineMap):
+        return ("map", value.line, {k: (value.key_lines[k], _lines(v)) for k, v in value.items()})
+    if isinstance(value, LineList):
+        return ("list", value.line, value.item_lines, [_lines(v) for v in value])
+    return value
+
+
+@SETTINGS
+@given(st.one_of(documents.map(_dump), st.text(), st.lists(st.sampled_from(
+    ["a: 1", "a: 2", "- x", "  - y", "b: [1, 2]", "c: {d: 3}", "e: 2030-13-01", "f: 2030-01-01",
+     "g: |", "  text", "? k", ": v", "&x h: 1", "i: *x", "<<: *x", "#", "---", "\t", "j: 'q"]),
+    max_size=12).map("\n".join)), st.integers(min_value=1, max_value=5))
+def test_fast_yaml_loader_agrees_with_the_careful_one(text: str, first_line: int) -> None:
+    """libyaml reads valid files faster; what it accepts must load exactly as PyYAML's
+    pure-Python loader loads it, line numbers and duplicate keys included."""
+    fast = yamlpos._fast(text)
+    if fast is None:
+        return
+    value, problems = load_yaml(text, "x.yaml", first_line)
+    assert (_lines(value), problems) == (_lines(careful_load(text, first_line)[0]),
+                                         careful_load(text, first_line)[1])
+
+
+def careful_load(text: str, first_line: int) -> tuple[object, list[object]]:
+    """The pure-Python loader alone (libyaml switched off for one call)."""
+    saved = yamlpos._HAS_LIBYAML
+    yamlpos._HAS_LIBYAML = False
+    try:
+        return load_yaml(text, "x.yaml", first_line)
+    finally:
+        yamlpos._HAS_LIBYAML = saved
 
 
 @SETTINGS
