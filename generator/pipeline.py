@@ -6,6 +6,7 @@ before anything on disk is touched.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -86,10 +87,13 @@ def render(loaded: Loaded, today: date, include_unpublished: bool,
            releases: ReleaseLog | None = None) -> dict[str, str | bytes]:
     """Stage 4: every file of the generated docs folder (History pages from ``releases``)."""
     project = loaded.project
+
+    @functools.cache  # a widget is the same on every page of its language
+    def widget(calc_id: str, lang: str) -> str:
+        return render_widget(project.calculators[calc_id], lang)
+
     options = RenderOptions(today=today, include_unpublished=include_unpublished,
-                            calculators=loaded.calculators,
-                            render_calc=lambda calc_id, lang: render_widget(
-                                project.calculators[calc_id], lang))
+                            calculators=loaded.calculators, render_calc=widget)
     problems = Problems()
     files: dict[str, str | bytes] = dict(render_site(project, options, problems).files)
     for lang in project.site.codes:
