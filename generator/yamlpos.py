@@ -103,7 +103,7 @@ def _fast(text: str) -> tuple[Any, list[tuple[Any, int]]] | None:
         node = loader.get_single_node()
         return (loader.construct_document(node) if node is not None else None,
                 loader.duplicate_keys)
-    except Exception:  # noqa: BLE001 - any refusal: the careful loader reports it
+    except Exception:  # any refusal: the careful loader reads it again and reports it
         return None
     finally:
         loader.dispose()
