@@ -16,10 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import pipeline
+from generator import pipeline, yamlpos
 from generator.problems import Problems
 from generator.sanitize import ALLOWED_TAGS, sanitize_html
-from generator import yamlpos
 from generator.yamlpos import LineList, LineMap, load_yaml
 
 from .conftest import REPO
