@@ -6,10 +6,8 @@ import argparse
 import json
 import signal
 import sys
-import threading
-import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -233,52 +231,33 @@ def _releases(root: Path) -> ReleaseLog:
 def _serve(root: Path, args: argparse.Namespace) -> int:
     from . import mkdocs_site
 
-    loaded, _ = pipeline.generate_preview(root, releases=_releases(root))
+    releases = _releases(root)
+    loaded, _ = pipeline.generate_preview(root, releases=releases)
     _print_problems(loaded.problems.warnings, sys.stderr)
-    watcher = threading.Thread(target=_watch, args=(root, _regenerate), daemon=True)
-    watcher.start()
+
+    def regenerate() -> list[str] | None:
+        try:
+            _, changed = pipeline.generate_preview(root, releases=releases)
+        except SourceError as exc:
+            # Keep serving the last good pages; the editor sees what to fix.
+            _print_problems(exc.problems, sys.stderr)
+            _summary(exc.problems, sys.stderr)
+            return None
+        if changed:
+            print(f"Regenerated {len(changed)} file(s)", file=sys.stderr)
+        return changed
+
     # A service manager stops us with SIGTERM: shut down as cleanly as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     print(f"Serving on http://{args.dev_addr}/ (drafts included)", file=sys.stderr)
-    mkdocs_site.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr)
+    mkdocs_site.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr,
+                      watch=[root / name for name in WATCHED], regenerate=regenerate,
+                      report=lambda message: print(message, file=sys.stderr))
     return 0
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-def _regenerate(root: Path) -> None:
-    try:
-        _, changed = pipeline.generate_preview(root)
-        if changed:
-            print(f"Regenerated {len(changed)} file(s)", file=sys.stderr)
-    except SourceError as exc:
-        # Keep serving the last good pages; the editor sees what to fix.
-        _print_problems(exc.problems, sys.stderr)
-        _summary(exc.problems, sys.stderr)
-
-
-def _snapshot(root: Path) -> dict[str, float]:
-    stamps: dict[str, float] = {}
-    for name in WATCHED:
-        path = root / name
-        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
-        for file in files:
-            if file.is_file():
-                stamps[str(file)] = file.stat().st_mtime
-    return stamps
-
-
-def _watch(root: Path, on_change: Callable[[Path], None], interval: float = 0.3) -> None:
-    """Poll the sources; regenerate content/, which MkDocs' own watcher then rebuilds."""
-    before = _snapshot(root)
-    while True:
-        time.sleep(interval)
-        now = _snapshot(root)
-        if now != before:
-            before = now
-            on_change(root)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -21,11 +22,11 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .fsutil import swap_in
 from .indexes import nav_entries
 from .model import SiteConfig
 from .problems import Problem
@@ -120,9 +121,10 @@ def _captured_mkdocs_log() -> Iterator[_Capture]:
         logger.propagate = propagate
 
 
-def _load(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path, versioned: bool) -> Any:
+def _load(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path, versioned: bool,
+          strict: bool = True) -> Any:
     config = load_config(str(root / CONFIG_FILE), **overrides(site, docs_dir, site_dir))
-    config["strict"] = True
+    config["strict"] = strict
     configure_extra(config, site, versioned)
     return config
 
@@ -143,7 +145,8 @@ def _run(build_one: Callable[[], None]) -> list[str]:
 
 
 def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
-                   versioned: bool, lang: str) -> list[str]:
+                   versioned: bool, lang: str, dirty: bool = False, strict: bool = True,
+                   serve_url: str | None = None) -> list[str]:
     """Build the pages of one language into ``site_dir``, exactly as mkdocs-static-i18n's
     own build of that language would.
 
@@ -154,11 +157,13 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     written by every language and kept from the default one (see :func:`build`).
     """
     def build_one() -> None:
-        config = _load(root, site, docs_dir, site_dir, versioned)
+        config = _load(root, site, docs_dir, site_dir, versioned, strict)
+        if serve_url is not None:
+            config["site_url"] = serve_url
         i18n = config.plugins["i18n"]
         i18n.current_language = lang
         i18n.building = True
-        mkdocs_build(config)
+        mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
     return _run(build_one)
 
@@ -168,7 +173,8 @@ def _problems(messages: list[str]) -> list[Problem]:
 
 
 def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
-          versioned: bool = False, jobs: int | None = None) -> list[Problem]:
+          versioned: bool = False, jobs: int | None = None, strict: bool = True,
+          serve_url: str | None = None) -> list[Problem]:
     """Build the site, one process per language, then index it for search.
 
     Each language is built into a folder of its own; the default language's folder
@@ -179,7 +185,8 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     langs = [lang.code for lang in site.languages]  # the default language first
     default = next(lang.code for lang in site.languages if lang.default)
     parts = {lang: site_dir.with_name(f"{site_dir.name}.{lang}") for lang in langs}
-    arguments = [(root, site, docs_dir, parts[lang], versioned, lang) for lang in langs]
+    arguments = [(root, site, docs_dir, parts[lang], versioned, lang, False, strict, serve_url)
+                 for lang in langs]
     try:
         workers = min(jobs or os.cpu_count() or 1, len(langs))
         if workers == 1:
@@ -190,7 +197,7 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
                 futures = [pool.submit(build_language, *args) for args in arguments]
                 results = [future.result() for future in futures]
         problems = _problems([message for messages in results for message in messages])
-        if problems:
+        if problems and strict:
             return problems
         parts[default].rename(site_dir)
         for lang in langs:
@@ -199,7 +206,7 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     finally:
         for part in parts.values():
             shutil.rmtree(part, ignore_errors=True)
-    return index_site(site_dir)
+    return problems + index_site(site_dir)
 
 
 def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
@@ -212,28 +219,74 @@ def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     return _problems(messages) or index_site(site_dir)
 
 
-SERVE_CONFIG = ".mkdocs-serve.yml"
+DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
-def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str) -> None:
-    """MkDocs' own live-reloading server, watching the generated docs.
+def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str, watch: list[Path],
+          regenerate: Callable[[], list[str] | None], report: Callable[[str], None]) -> None:
+    """A live preview on MkDocs' own live-reloading server, rebuilt page by page.
 
-    MkDocs reloads its configuration on every rebuild and consumes the plugin
-    settings it was given, so the effective settings go into a small config file
-    that INHERITs mkdocs.yml (a documented MkDocs feature) and is read afresh
-    each time. It sits beside mkdocs.yml so relative paths resolve the same way.
+    MkDocs' ``serve`` rebuilds every page of every language on each change; at a
+    thousand protocols that takes the better part of a minute. Here a change in
+    ``watch`` (the sources) runs ``regenerate``, which rewrites only the generated
+    files that changed and names them (``None``: the sources have errors, keep the
+    last good pages). Only the languages with a changed file are built again, and
+    only their changed pages: MkDocs' dirty build renders a page whose Markdown is
+    newer than its HTML. That is sound here because everything a page shows of other
+    protocols (titles, related, referenced by, indexes) is written into its own
+    Markdown by the generator, and the nav holds only fixed entries. A removed file
+    rebuilds the whole site. Not strict: the preview keeps serving while the editor
+    fixes a warning, which is printed.
     """
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.livereload import LiveReloadServer
 
-    config = root / SERVE_CONFIG
-    # Not strict: a preview keeps serving the last good pages while the editor fixes a warning.
-    settings = {"INHERIT": CONFIG_FILE, "strict": False,
-                **overrides(site, docs_dir.resolve(), None),
-                "extra": {"alternate": language_alternates(site)}}
-    config.write_text("# Written by `protocols serve`; removed when it stops.\n"
-                      + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
-                      encoding="utf-8")
+    host, _, port = address.rpartition(":")
+    site_dir = Path(tempfile.mkdtemp(prefix="protocols-serve-")) / "site"
+    serve_url = f"http://{host}:{port}/"
+    langs = [lang.code for lang in site.languages]
+
+    def build_site() -> None:
+        """All languages in parallel, as ``protocols build`` does, search index included."""
+        fresh = site_dir.with_name(f"{site_dir.name}.new")
+        for problem in build(root, site, docs_dir, fresh, strict=False, serve_url=serve_url):
+            report(problem.message)
+        swap_in(fresh, site_dir)
+
+    def build_languages(names: list[str]) -> None:
+        """The changed pages of ``names``, in place (the search index is not updated)."""
+        for lang in names:
+            for message in build_language(root, site, docs_dir, site_dir, False, lang,
+                                          dirty=True, strict=False, serve_url=serve_url):
+                if not message.startswith(DIRTY_NOTICE):
+                    report(f"MkDocs: {message}")
+
+    def rebuild() -> None:
+        changed = regenerate()
+        if not changed:
+            return
+        if any(not (docs_dir / name).exists() for name in changed):
+            build_site()
+            report("A file was removed: rebuilt the whole site")
+            return
+        touched = {name.split("/", 1)[0] for name in changed}
+        # A file outside the language folders (an asset) is part of every language.
+        names = [lang for lang in langs if lang in touched or touched - set(langs)]
+        build_languages(names)
+        report(f"Rebuilt the changed pages of: {', '.join(names)}")
+
+    server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=str(site_dir))
+    server.error_handler = lambda code: (site_dir / "404.html").read_bytes() \
+        if code == 404 and (site_dir / "404.html").is_file() else None
     try:
-        mkdocs_serve(config_file=str(config), dev_addr=address, livereload=True)
+        build_site()
+        for path in watch:
+            if path.exists():
+                server.watch(str(path))
+        try:
+            server.serve()  # type: ignore[no-untyped-call]
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
     finally:
-        config.unlink(missing_ok=True)
+        shutil.rmtree(site_dir.parent, ignore_errors=True)
