@@ -232,12 +232,13 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     from . import mkdocs_site
 
     releases = _releases(root)
-    loaded, _ = pipeline.generate_preview(root, releases=releases)
+    cache = pipeline.PreviewCache()
+    loaded, _ = pipeline.generate_preview(root, releases=releases, cache=cache)
     _print_problems(loaded.problems.warnings, sys.stderr)
 
     def regenerate() -> list[str] | None:
         try:
-            _, changed = pipeline.generate_preview(root, releases=releases)
+            _, changed = pipeline.generate_preview(root, releases=releases, cache=cache)
         except SourceError as exc:
             # Keep serving the last good pages; the editor sees what to fix.
             _print_problems(exc.problems, sys.stderr)

@@ -44,10 +44,14 @@ AFTER_DOSE = re.compile(
 
 def lint(project: Project, problems: Problems) -> None:
     for protocol in project.protocols.values():
-        for body in protocol.bodies.values():
-            for number, line in prose_lines(body):
-                for rule in RULES:
-                    rule(protocol, body, number, line, problems)
+        lint_protocol(protocol, problems)
+
+
+def lint_protocol(protocol: Protocol, problems: Problems) -> None:
+    for body in protocol.bodies.values():
+        for number, line in prose_lines(body):
+            for rule in RULES:
+                rule(protocol, body, number, line, problems)
 
 
 def _contact_links(protocol: Protocol, body: Body, number: int, line: str,

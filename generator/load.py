@@ -50,16 +50,20 @@ PARAGRAPH_LIKE = re.compile(r"^\s*([-*+>|#<]|\d+[.)]\s|$)")
 
 def load_protocols(root: Path, languages: tuple[str, ...],
                    problems: Problems) -> dict[str, Protocol]:
-    base = root / PROTOCOLS_DIR
     protocols: dict[str, Protocol] = {}
-    if not base.is_dir():
-        problems.error(PROTOCOLS_DIR, 1, "folder is missing")
-        return protocols
-    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+    for folder in protocol_folders(root, problems):
         protocol = load_protocol(folder, f"{PROTOCOLS_DIR}/{folder.name}", languages, problems)
         if protocol is not None:
             protocols[protocol.id] = protocol
     return protocols
+
+
+def protocol_folders(root: Path, problems: Problems) -> list[Path]:
+    base = root / PROTOCOLS_DIR
+    if not base.is_dir():
+        problems.error(PROTOCOLS_DIR, 1, "folder is missing")
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir())
 
 
 def load_protocol(folder: Path, rel: str, languages: tuple[str, ...],

@@ -185,13 +185,17 @@ def parse_exceptions(value: Any, rel: str, line: int, lang: str,
 
 def check_numbers(project: Project, problems: Problems) -> None:
     for protocol in project.protocols.values():
-        for lang, body in sorted(protocol.bodies.items()):
-            if lang == protocol.original_language:
-                continue
-            # Only translations of the current version must match; an outdated one
-            # is marked as such on its page, and its numbers may rightly differ.
-            if body.translation_of_version == protocol.version:
-                _compare(protocol, body, problems)
+        check_protocol_numbers(protocol, problems)
+
+
+def check_protocol_numbers(protocol: Protocol, problems: Problems) -> None:
+    for lang, body in sorted(protocol.bodies.items()):
+        if lang == protocol.original_language:
+            continue
+        # Only translations of the current version must match; an outdated one
+        # is marked as such on its page, and its numbers may rightly differ.
+        if body.translation_of_version == protocol.version:
+            _compare(protocol, body, problems)
 
 
 def _compare(protocol: Protocol, translation: Body, problems: Problems) -> None:

@@ -7,8 +7,8 @@ before anything on disk is touched.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -20,14 +20,14 @@ from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .glossary import load_glossary
 from .history import render_history
-from .lint import lint
-from .load import load_protocols
-from .model import Project
-from .numbers import check_numbers
-from .problems import Problems, SourceError
+from .lint import lint, lint_protocol
+from .load import PROTOCOLS_DIR, load_protocol, load_protocols, protocol_folders
+from .model import Project, Protocol
+from .numbers import check_numbers, check_protocol_numbers
+from .problems import Problem, Problems, SourceError
 from .releases import ReleaseLog
 from .render import RenderOptions, published, render_site
-from .sanitize import check_bodies
+from .sanitize import check_bodies, check_protocol_bodies
 from .transforms import Context, resolve
 from .validate import validate
 
@@ -43,26 +43,95 @@ class Loaded:
     problems: Problems
 
 
-def load(root: Path) -> Loaded:
-    """Stages 1-3 for every source: all problems of the project, in one run."""
+def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
+    """Stages 1-3 for every source: all problems of the project, in one run.
+
+    With a ``cache`` (live preview), protocols whose files did not change since the
+    last call are not read or checked again (see :class:`PreviewCache`).
+    """
     problems = Problems()
     site = load_site_config(root, problems)
     if site is None:
         raise SourceError(problems.sorted())
-    protocols = load_protocols(root, site.codes, problems)
+    if cache is None:
+        protocols = load_protocols(root, site.codes, problems)
+    else:
+        protocols = cache.load_protocols(root, site.codes, problems)
     glossary = load_glossary(root, site.codes, problems)
     specs = _load_calculators(root, problems)
     project = Project(root=str(root), site=site, protocols=protocols, glossary=glossary,
                       calculators=specs)
     calculators = frozenset(specs)
     validate(project, set(calculators), problems)
-    check_numbers(project, problems)
-    check_bodies(project, problems)
-    lint(project, problems)
+    if cache is None:  # (the cache has checked each protocol on its own)
+        check_numbers(project, problems)
+        check_bodies(project, problems)
+        lint(project, problems)
     for protocol in protocols.values():
         for lang, body in protocol.bodies.items():
             resolve(Context(project, protocol, body, lang, problems, set(calculators)))
     return Loaded(project, calculators, problems)
+
+
+def check_protocol(protocol: Protocol, problems: Problems) -> None:
+    """The checks that read one protocol and nothing else."""
+    check_protocol_numbers(protocol, problems)
+    check_protocol_bodies(protocol, problems)
+    lint_protocol(protocol, problems)
+
+
+@dataclass
+class PreviewCache:
+    """The protocols of the last preview, reused while their folder's files are unchanged.
+
+    A protocol, and the problems found in it alone (reading it, translation numbers,
+    raw HTML, lint), depend only on its folder's files and on the project's settings.
+    So a folder whose files are byte for byte the same is not read or checked again,
+    and any change outside the protocol folders (settings, glossary, calculators,
+    mkdocs.yml) empties the cache. Checks across protocols (links, relations) always run.
+    """
+
+    settings: dict[str, bytes] = field(default_factory=dict)
+    folders: dict[str, tuple[dict[str, bytes], Protocol | None, list[Problem]]] = \
+        field(default_factory=dict)
+
+    def load_protocols(self, root: Path, languages: tuple[str, ...],
+                       problems: Problems) -> dict[str, Protocol]:
+        settings = _files(root, SETTINGS, skip=root / PROTOCOLS_DIR)
+        if settings != self.settings:
+            self.settings, self.folders = settings, {}
+        protocols: dict[str, Protocol] = {}
+        seen = {}
+        for folder in protocol_folders(root, problems):
+            files = _files(folder, [folder])
+            cached = self.folders.get(folder.name)
+            if cached is None or cached[0] != files:
+                found = Problems()
+                protocol = load_protocol(folder, f"{PROTOCOLS_DIR}/{folder.name}", languages,
+                                         found)
+                if protocol is not None:
+                    check_protocol(protocol, found)
+                cached = (files, protocol, found.items)
+            seen[folder.name] = cached
+            problems.extend(cached[2])
+            if cached[1] is not None:
+                protocols[cached[1].id] = cached[1]
+        self.folders = seen
+        return protocols
+
+
+SETTINGS = ("site_config", "protocol_src", "mkdocs.yml")
+
+
+def _files(root: Path, names: Iterable[str | Path], skip: Path | None = None) -> dict[str, bytes]:
+    """Every file under ``names`` (relative to ``root``) and its bytes, except under ``skip``."""
+    found: dict[str, bytes] = {}
+    for name in names:
+        path = root / name
+        for file in [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []:
+            if file.is_file() and (skip is None or not file.is_relative_to(skip)):
+                found[str(file.relative_to(root))] = file.read_bytes()
+    return found
 
 
 def _load_calculators(root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
@@ -107,8 +176,8 @@ def render(loaded: Loaded, today: date, include_unpublished: bool,
     return files
 
 
-def _loaded_or_fail(root: Path) -> Loaded:
-    loaded = load(root)
+def _loaded_or_fail(root: Path, cache: PreviewCache | None = None) -> Loaded:
+    loaded = load(root, cache)
     if loaded.problems.errors:
         raise SourceError(loaded.problems.sorted())
     return loaded
@@ -151,8 +220,9 @@ def build(root: Path, out: Path, today: date | None = None,
 
 
 def generate_preview(root: Path, today: date | None = None,
-                     releases: ReleaseLog | None = None) -> tuple[Loaded, list[str]]:
+                     releases: ReleaseLog | None = None,
+                     cache: PreviewCache | None = None) -> tuple[Loaded, list[str]]:
     """Write ``content/`` for live preview (drafts included); return the files that changed."""
-    loaded = _loaded_or_fail(root)
+    loaded = _loaded_or_fail(root, cache)
     files = render(loaded, today or date.today(), include_unpublished=True, releases=releases)
     return loaded, sync_tree(files, root / CONTENT_DIR)

@@ -20,7 +20,7 @@ import secrets
 
 import nh3
 
-from .model import Body, Project
+from .model import Body, Project, Protocol
 from .problems import Problems
 from .prose import line_of_offset, prose_text
 
@@ -45,6 +45,11 @@ def check_bodies(project: Project, problems: Problems) -> None:
     for protocol in project.protocols.values():
         for body in protocol.bodies.values():
             check_body(body, problems)
+
+
+def check_protocol_bodies(protocol: Protocol, problems: Problems) -> None:
+    for body in protocol.bodies.values():
+        check_body(body, problems)
 
 
 def check_body(body: Body, problems: Problems) -> None:

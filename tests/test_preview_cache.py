@@ -1,0 +1,83 @@
+"""Live preview reuses unchanged protocols; what it loads is what a fresh load gives."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from generator import pipeline
+from generator.problems import Problem, SourceError
+
+from .conftest import ProjectFactory, minimal_protocol
+
+P = "protocol_src/protocols"
+TODAY = date(2026, 1, 1)
+
+
+def _outcome(root: Path, cache: pipeline.PreviewCache | None) -> tuple[list[Problem], dict]:
+    """The problems and, if the sources build, every generated file."""
+    try:
+        loaded = pipeline.load(root, cache)
+    except SourceError as exc:
+        return sorted(set(exc.problems)), {}
+    problems = loaded.problems.sorted()
+    if loaded.problems.errors:
+        return problems, {}
+    return problems, pipeline.render(loaded, TODAY, include_unpublished=True)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_preview_cache_gives_a_fresh_load_after_every_kind_of_edit(
+        make_project: ProjectFactory) -> None:
+    root = make_project(minimal_protocol("extra", "Extra"), seeds=True)
+    nl = root / P / "cmv-icu/nl.md"
+    edits: list[tuple[str, Callable[[], None]]] = [
+        ("title of a body", lambda: _edit(nl, "title: CMV op de IC", "title: CMV op de ICU")),
+        ("a number only in the translation",
+         lambda: _edit(root / P / "cmv-icu/en.md", "\n## ", "\nGive 37 mg.\n\n## ")),
+        ("the number fixed", lambda: _edit(root / P / "cmv-icu/en.md", "Give 37 mg.\n", "")),
+        ("document control", lambda: _edit(root / P / "extra/protocol.yaml",
+                                           "owner: Infectious Diseases", "owner: ICU")),
+        ("a link to a protocol that goes away",
+         lambda: _edit(root / P / "extra/en.md", "Text.", "Text. [[cmv-recurrent-anemia]]")),
+        ("the linked protocol removed",
+         lambda: shutil.rmtree(root / P / "cmv-recurrent-anemia")),
+        ("the link removed", lambda: _edit(root / P / "extra/en.md",
+                                           " [[cmv-recurrent-anemia]]", "")),
+        ("a site setting", lambda: _append(root / "site_config/site.yaml", "# edited\n")),
+        ("the glossary", lambda: _append(root / "protocol_src/glossary.yaml", "# edited\n")),
+        ("a new protocol", lambda: shutil.copytree(root / P / "extra", root / P / "extra-two")),
+        ("its id fixed", lambda: _edit(root / P / "extra-two/protocol.yaml",
+                                       "id: extra", "id: extra-two")),
+    ]
+    cache = pipeline.PreviewCache()
+    assert _outcome(root, cache) == _outcome(root, None)
+    outcomes = []
+    for name, edit in edits:
+        edit()
+        cached, fresh = _outcome(root, cache), _outcome(root, None)
+        assert cached == fresh, name
+        outcomes.append((name, bool(fresh[1]), len(fresh[0])))
+    # The sequence went through failing and passing states, so both paths were compared.
+    assert {built for _, built, _ in outcomes} == {True, False}, outcomes
+
+
+def test_preview_cache_reuses_unchanged_protocols(make_project: ProjectFactory) -> None:
+    root = make_project({**minimal_protocol("one", "One"), **minimal_protocol("two", "Two")})
+    cache = pipeline.PreviewCache()
+    first = pipeline.load(root, cache).project.protocols
+    _edit(root / P / "two/en.md", "Text.", "Text, changed.")
+    second = pipeline.load(root, cache).project.protocols
+    assert second["one"] is first["one"]
+    assert second["two"] is not first["two"]
