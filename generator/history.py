@@ -16,7 +16,7 @@ from babel.dates import format_date
 from .mdtext import markdown_text
 from .model import Project, Protocol, parse_version
 from .releases import Manifest, ReleaseLog
-from .render import page_url
+from .render import long_date, page_url
 from .select import choose_body
 
 
@@ -47,7 +47,7 @@ def render_page(project: Project, protocol: Protocol, lang: str, log: ReleaseLog
                   ""]
         entry = notes.get(version)
         if entry is not None:
-            day = format_date(entry.date, format="long", locale=lang)
+            day = long_date(entry.date, lang)
             lines += [f"*{day}*: {markdown_text(entry.note)}", ""]
         lines += _releases(project, protocol, lang, version, log)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -84,3 +84,4 @@ def _release_link(project: Project, protocol: Protocol, lang: str, manifest: Man
 
 def _moment(moment: datetime, lang: str) -> str:
     return f"{format_date(moment.date(), format='long', locale=lang)} {moment:%H:%M} UTC"
+

@@ -7,6 +7,7 @@ before anything on disk is touched.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,7 +59,7 @@ def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
     else:
         protocols = cache.load_protocols(root, site.codes, problems)
     glossary = load_glossary(root, site.codes, problems)
-    specs = _load_calculators(root, problems)
+    specs = _load_calculators(root, problems) if cache is None else cache.calculators(root, problems)
     project = Project(root=str(root), site=site, protocols=protocols, glossary=glossary,
                       calculators=specs)
     calculators = frozenset(specs)
@@ -94,12 +95,25 @@ class PreviewCache:
     settings: dict[str, bytes] = field(default_factory=dict)
     folders: dict[str, tuple[dict[str, bytes], Protocol | None, list[Problem]]] = \
         field(default_factory=dict)
+    specs: tuple[dict[str, CalculatorSpec], list[Problem]] | None = None
+
+    def calculators(self, root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
+        """The calculator specs, loaded and proven by their vectors once per settings."""
+        self._check_settings(root)
+        if self.specs is None:
+            found = Problems()
+            self.specs = (_load_calculators(root, found), found.items)
+        problems.extend(self.specs[1])
+        return self.specs[0]
+
+    def _check_settings(self, root: Path) -> None:
+        settings = _files(root, SETTINGS, skip=root / PROTOCOLS_DIR)
+        if settings != self.settings:
+            self.settings, self.folders, self.specs = settings, {}, None
 
     def load_protocols(self, root: Path, languages: tuple[str, ...],
                        problems: Problems) -> dict[str, Protocol]:
-        settings = _files(root, SETTINGS, skip=root / PROTOCOLS_DIR)
-        if settings != self.settings:
-            self.settings, self.folders = settings, {}
+        self._check_settings(root)
         protocols: dict[str, Protocol] = {}
         seen = {}
         for folder in protocol_folders(root, problems):
@@ -128,9 +142,15 @@ def _files(root: Path, names: Iterable[str | Path], skip: Path | None = None) ->
     found: dict[str, bytes] = {}
     for name in names:
         path = root / name
-        for file in [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []:
-            if file.is_file() and (skip is None or not file.is_relative_to(skip)):
-                found[str(file.relative_to(root))] = file.read_bytes()
+        if path.is_file():
+            found[str(path.relative_to(root))] = path.read_bytes()
+        for folder, dirs, files in os.walk(path):
+            if skip is not None and Path(folder) == skip:
+                dirs.clear()
+                continue
+            for file in files:
+                full = Path(folder, file)
+                found[str(full.relative_to(root))] = full.read_bytes()
     return found
 
 

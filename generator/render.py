@@ -7,6 +7,7 @@ structure: ``<lang>/index.md`` and ``<lang>/protocols/<id>.md`` per language.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass, field
 from datetime import date
@@ -126,13 +127,15 @@ def _escape_heading(text: str) -> str:
     return text.replace("{", "\\{").replace("#", "\\#")
 
 
+@functools.cache  # thousands of pages ask for the same few names and dates
 def language_name(code: str, reader: str) -> str:
     """The language's name in the reader's language, from CLDR (Babel)."""
     name = str(Locale.parse(reader).languages.get(code, code))
     return name[:1].upper() + name[1:] if reader == "en" else name
 
 
-def _date(value: date, lang: str) -> str:
+@functools.cache
+def long_date(value: date, lang: str) -> str:
     return format_date(value, format="long", locale=lang)
 
 
@@ -160,7 +163,7 @@ def doc_control(project: Project, protocol: Protocol, lang: str, body: Body,
         return html.escape(text) if text else missing
 
     def when(day: date | None) -> str:
-        return html.escape(_date(day, lang)) if day else missing
+        return html.escape(long_date(day, lang)) if day else missing
 
     rows = [
         ("version", html.escape(protocol.version)),
@@ -198,7 +201,7 @@ def _banners(project: Project, protocol: Protocol, lang: str, body: Body, kind: 
         owner = protocol.owner or site.text("not_recorded", lang).lower()
         banners.append(_admonition(
             "warning", site.text("review_overdue_title", lang),
-            site.text("review_overdue_notice", lang, date=_date(protocol.review_due, lang),
+            site.text("review_overdue_notice", lang, date=long_date(protocol.review_due, lang),
                       owner=owner), "review-overdue"))
     if kind == "fallback":
         banners.append(_fallback_notice(project, protocol, lang, body))
@@ -253,7 +256,7 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
     entries = sorted(protocol.changelog, key=lambda e: e.date, reverse=True)
     lines = [f"## {site.text('changelog', lang)} {{#changelog}}", ""]
     for entry in entries:
-        lines.append(f"- **{entry.version}** ({_date(entry.date, lang)}): "
+        lines.append(f"- **{entry.version}** ({long_date(entry.date, lang)}): "
                      f"{markdown_text(entry.note)}")
     return "\n".join(lines)
 
