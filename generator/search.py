@@ -19,6 +19,15 @@ from pathlib import Path
 from .problems import Problem
 
 BUNDLE = "pagefind"
+# Page furniture a reader does not search for; left out of the index and of the result
+# fragments, which a first query downloads: heading permalinks ("¶"), the "skip to
+# content" link, and each calculator's "How this is calculated" (formulas, the label's
+# band table, ranges, sources), whose drugs and doses the protocol text itself carries.
+EXCLUDED = (".headerlink", ".md-skip", ".calculator-details")
+# What the header's search (assets/search.js) loads: Pagefind's API, not its UI bundle,
+# run on the main thread (no pagefind-worker.js), five results at a time.
+LOADER = "pagefind.js"
+RESULTS_PER_PAGE = 5
 ABBR = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
 # Ranks a hit on an alias or a glossary expansion above one in running text.
 EXTRA_WEIGHT = "5"
@@ -32,9 +41,9 @@ def _executable() -> str:
 
 def index_site(site_dir: Path) -> list[Problem]:
     """Index ``site_dir`` in place; a failure is a problem of the build, not a crash."""
-    # Heading permalinks ("¶") are page furniture, not words a reader searches for.
+    excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
     result = subprocess.run([_executable(), "--site", str(site_dir), "--output-subdir", BUNDLE,
-                             "--exclude-selectors", ".headerlink", "--quiet"],
+                             *excluded, "--quiet"],
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["failed"]
@@ -57,21 +66,32 @@ def extra_terms(content: str, aliases: list[str]) -> str:
             + " · ".join(terms) + "</p>")
 
 
+def served_bytes(path: Path) -> int:
+    """Body bytes of ``path`` as deploy/nginx/protocols.conf serves it: gzip at nginx's
+    default level (1) from ``gzip_min_length`` (256 bytes) on; Pagefind's own index files
+    are gzipped already and go out as they are."""
+    data = path.read_bytes()
+    if path.suffix in (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment") or len(data) < 256:
+        return len(data)
+    return len(gzip.compress(data, compresslevel=1))
+
+
 def first_query_bytes(site_dir: Path, lang: str) -> int:
-    """Bytes a first query in ``lang`` transfers, as served gzipped (Pagefind's own index
-    files are gzipped already): the UI, the loader, the language's WebAssembly, the entry
-    and metadata files, the largest index chunk and the five largest result fragments.
-    An upper bound of what the browser fetches for one word."""
+    """Body bytes a first query in ``lang`` transfers: what ``assets/search.js`` loads,
+    that is the script and its stylesheet, Pagefind's loader (``pagefind.js``, no worker,
+    no UI bundle), the entry and metadata files, the language's WebAssembly, the largest
+    index chunk and the largest fragments of one page of results. An upper bound for one
+    word, give or take nginx's framing of a gzipped body (a few bytes); HTTP headers
+    (about 1 KB a response, most of it the security headers) are not counted."""
     bundle = site_dir / BUNDLE
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     info = entry["languages"][lang]
-    fixed = [bundle / name for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js")]
-    text = sum(len(gzip.compress(p.read_bytes())) for p in fixed)
-    text += len(gzip.compress((bundle / "pagefind-entry.json").read_bytes()))
-    # A language without a stemmer uses the generic WebAssembly.
-    wasm_bytes = (bundle / f"wasm.{info.get('wasm') or 'unknown'}.pagefind").stat().st_size
-    meta = (bundle / f"pagefind.{info['hash']}.pf_meta").stat().st_size
-    chunks = [p.stat().st_size for p in (bundle / "index").glob(f"{lang}_*.pf_index")]
-    fragments = sorted((p.stat().st_size for p in (bundle / "fragment").glob(f"{lang}_*")),
-                       reverse=True)[:5]
-    return text + wasm_bytes + meta + max(chunks, default=0) + sum(fragments)
+    files = [site_dir / "assets" / "search.js", site_dir / "assets" / "search.css",
+             bundle / LOADER, bundle / "pagefind-entry.json",
+             # A language without a stemmer uses the generic WebAssembly.
+             bundle / f"wasm.{info.get('wasm') or 'unknown'}.pagefind",
+             bundle / f"pagefind.{info['hash']}.pf_meta"]
+    chunks = [served_bytes(p) for p in (bundle / "index").glob(f"{lang}_*.pf_index")]
+    fragments = sorted((served_bytes(p) for p in (bundle / "fragment").glob(f"{lang}_*")),
+                       reverse=True)[:RESULTS_PER_PAGE]
+    return sum(served_bytes(p) for p in files) + max(chunks, default=0) + sum(fragments)

@@ -115,6 +115,9 @@ http {{
     {mime}
     default_type application/octet-stream;
     access_log {prefix}/logs/access.log;
+    # Bytes as sent, headers included, per request: what a reader's browser downloads.
+    log_format sizes '$request_uri $status $bytes_sent $body_bytes_sent';
+    access_log {prefix}/logs/sizes.log sizes;
 {temp}
     include protocols.conf;
 }}

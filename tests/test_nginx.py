@@ -102,7 +102,7 @@ def test_cache_headers(base: str, site: Path) -> None:
 
 
 @pytest.mark.parametrize("path", ["/latest/protocols/cmv-icu/", "/latest/assets/protocols.css",
-                                  "/latest/pagefind/pagefind-ui.js"])
+                                  "/latest/pagefind/pagefind.js"])
 def test_gzip(base: str, path: str) -> None:
     response = fetch(base, path, gzip_ok=True)
     assert response.status == 200
