@@ -1,15 +1,40 @@
-"""A page per calculator and language: the widget, its status and the protocols that use it."""
+"""A page per calculator and language (the widget, how it calculates, the protocols that
+use it), the widget as protocol pages embed it, and the spec files both fetch.
+"""
 
 from __future__ import annotations
 
 from .calculators import CalculatorSpec, render_widget
+from .calculators.widget import spec_json, spec_path, spec_reference
 from .mdtext import link_label, yaml_string
-from .model import Project, Protocol
+from .model import Project, Protocol, SiteConfig
 from .select import choose_body
 
 
 def calculator_page_path(lang: str, calc_id: str) -> str:
     return f"{lang}/calculators/{calc_id}.md"
+
+
+def spec_files(project: Project) -> dict[str, str | bytes]:
+    """Every calculator's spec in every language, as files of the site (``assets/``)."""
+    return {spec_path(spec.id, lang): spec_json(spec, lang).encode("utf-8")
+            for spec in project.calculators.values() for lang in project.site.codes}
+
+
+def _to_site_root(site: SiteConfig, lang: str) -> str:
+    """From a page ``<lang>/<folder>/<name>.md`` (protocols, calculators) to the site root.
+
+    With directory URLs such a page is served at ``<name>/`` two folders below its
+    language's root, which is the site root for the default language and ``<lang>/``
+    for the others. Relative, so the links hold inside a release folder (``/RELEASE/``).
+    """
+    return "../../" if lang == site.default_language else "../../../"
+
+
+def protocol_widget(project: Project, spec: CalculatorSpec, lang: str) -> str:
+    """The widget on a protocol page: "How this is calculated" is a link to the calculator's page."""
+    return render_widget(spec, lang, _to_site_root(project.site, lang) + spec_reference(spec, lang),
+                         details_url=f"../../calculators/{spec.id}/")
 
 
 def render_calculator_pages(project: Project, protocols: list[Protocol],
@@ -26,7 +51,8 @@ def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lan
              f"# {title} {{#top}}", ""]
     if spec.summary:
         lines += [spec.summary[lang], ""]
-    lines += [render_widget(spec, lang), "",
+    widget = render_widget(spec, lang, _to_site_root(site, lang) + spec_reference(spec, lang))
+    lines += [widget, "",
               f"## {site.text('calculator_used_in', lang)} {{#used-in}}", ""]
     if not users:
         lines.append(site.text("calculator_used_in_none", lang))
