@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from .calculators import CalculatorSpec, render_widget
 from .calculators.widget import spec_json, spec_path, spec_reference
+from .indexes import INDEX_DIR, calculator_section
 from .mdtext import link_label, yaml_string
 from .model import Project, Protocol, SiteConfig
 from .select import choose_body
+
+# Like "Referenced by" (relations.py): beyond this many, the page links to the full list.
+USED_IN_LIMIT = 20
 
 
 def calculator_page_path(lang: str, calc_id: str) -> str:
@@ -46,7 +50,8 @@ def render_calculator_pages(project: Project, protocols: list[Protocol],
 def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lang: str) -> str:
     site = project.site
     title = spec.title[lang]
-    users = [p for p in protocols if spec.id in p.calculators]
+    users = sorted((p for p in protocols if spec.id in p.calculators),
+                   key=lambda p: choose_body(p, lang, site.fallback_order)[0].title.casefold())
     lines = ["---", f"title: {yaml_string(title)}", "---", "",
              f"# {title} {{#top}}", ""]
     if spec.summary:
@@ -56,10 +61,13 @@ def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lan
               f"## {site.text('calculator_used_in', lang)} {{#used-in}}", ""]
     if not users:
         lines.append(site.text("calculator_used_in_none", lang))
-    for protocol in sorted(users, key=lambda p: choose_body(p, lang, site.fallback_order)[0]
-                           .title.casefold()):
+    for protocol in users[:USED_IN_LIMIT]:
         body, _ = choose_body(protocol, lang, site.fallback_order)
         attr = "" if body.lang == lang else f'{{: lang="{body.lang}" }}'
         lines.append(f"- [{link_label(body.title)}](../protocols/{protocol.id}.md){attr}")
+    if len(users) > USED_IN_LIMIT:
+        # The by-calculator index lists them all, split into pages as every index is.
+        where = calculator_section(project, protocols, lang, spec.id)
+        lines += ["", f"[{site.text('calculator_used_in_all', lang, count=len(users))}]"
+                      f"(../{INDEX_DIR}/{where})"]
     return "\n".join(lines) + "\n"
-
