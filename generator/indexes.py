@@ -2,8 +2,10 @@
 
 The navigation lists these pages, not the protocols, so that a protocol page
 stays the same size however many protocols the site holds; a reader reaches
-any protocol in two clicks: home, then an index. Retired protocols are left
-out: an index is where staff look for what to follow.
+any protocol in two clicks: home, then an index (and its letter or page). An
+index longer than ``paging.PAGE_SIZE`` entries is split into pages, so neither
+does an index page grow with the site. Retired protocols are left out: an index
+is where staff look for what to follow.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from babel.dates import format_date
 
 from .collate import initial, sort_key
 from .glossary import with_abbreviations
-from .mdtext import yaml_string
 from .model import Body, PageKind, Project, Protocol, SiteConfig
+from .paging import Entry as Line
+from .paging import Listing, Section, first_pages, page_file, render_pages
 from .select import choose_body
 
 INDEX_DIR = "indexes"
 # How many protocols "recently changed" lists: enough for a month of changes,
-# small enough that the page stays quick to scan at the bedside.
+# small enough that the page stays quick to scan at the bedside (and one page long).
 RECENT_LIMIT = 50
 
 
@@ -30,11 +33,11 @@ RECENT_LIMIT = 50
 class IndexPage:
     slug: str
     title_key: str
-    render: Callable[[Project, list[Protocol], str, date], str]
+    listing: Callable[[Project, list[Protocol], str, date], Listing]
 
     @property
     def path(self) -> str:
-        """Path inside a language folder, as mkdocs-static-i18n's nav expects it."""
+        """Path of its first page inside a language folder, as mkdocs-static-i18n's nav expects it."""
         return f"{INDEX_DIR}/{self.slug}.md"
 
 
@@ -77,11 +80,23 @@ def indexed(protocols: list[Protocol]) -> list[Protocol]:
 
 def render_indexes(project: Project, protocols: list[Protocol], lang: str,
                    today: date) -> dict[str, str]:
-    """Every index page of one language, keyed by path under ``content/``."""
+    """Every page of every index of one language, keyed by path under ``content/``."""
     shown = indexed(protocols)
-    return {f"{lang}/{page.path}": with_abbreviations(page.render(project, shown, lang, today),
-                                                      project.glossary, lang)
-            for page in PAGES}
+    files: dict[str, str] = {}
+    for page in PAGES:
+        listing = page.listing(project, shown, lang, today)
+        for path, text in render_pages(project.site, lang, f"{lang}/{INDEX_DIR}/{page.slug}",
+                                       listing).items():
+            files[path] = with_abbreviations(text, project.glossary, lang)
+    return files
+
+
+def calculator_section(project: Project, protocols: list[Protocol], lang: str,
+                       calc_id: str) -> str:
+    """Where the by-calculator index lists ``calc_id``: ``page.md#calc_id``, beside the page."""
+    listing = _by_calculator(project, indexed(protocols), lang, date.min)
+    number = first_pages(listing.entries)[calc_id]
+    return f"{page_file('by-calculator', number)}#{calc_id}"
 
 
 def home_section(project: Project, lang: str) -> str:
@@ -98,10 +113,10 @@ def nav_entries(site: SiteConfig, lang: str) -> list[tuple[str, str]]:
             *((site.text(page.title_key, lang), page.path) for page in PAGES)]
 
 
-# --- the pages ---------------------------------------------------------------------------
+# --- the lists ------------------------------------------------------------------------------
 
 
-def _a_to_z(project: Project, protocols: list[Protocol], lang: str, today: date) -> str:
+def _a_to_z(project: Project, protocols: list[Protocol], lang: str, today: date) -> Listing:
     site = project.site
     rows: list[tuple[str, str]] = []  # (text the row sorts and files under, table row)
     for item in (entry(project, p, lang) for p in protocols):
@@ -109,97 +124,102 @@ def _a_to_z(project: Project, protocols: list[Protocol], lang: str, today: date)
         for alias in item.aliases:
             rows.append((alias, _row(_link(f"{alias} → {item.title}", item), item.status)))
     rows.sort(key=lambda row: sort_key(row[0]))
-    letters: dict[str, list[str]] = {}
+    header = tuple(_table_header(site.text("protocol", lang),
+                                 site.text("translation_status", lang)))
+    letters: dict[str, Section] = {}
+    entries = []
     for text, row in rows:
-        letters.setdefault(initial(text), []).append(row)
-    lines = _page_head(site.text("index_az", lang), site.text("index_az_intro", lang))
-    if not rows:
-        return "\n".join(lines + [site.text("index_empty", lang)]) + "\n"
-    lines += [" · ".join(f"[{letter}](#{_letter_id(letter)})" for letter in letters), ""]
-    header = _table_header(site.text("protocol", lang), site.text("translation_status", lang))
-    for letter, letter_rows in letters.items():
-        lines += [f"## {letter} {{#{_letter_id(letter)}}}", "", *header, *letter_rows, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+        letter = initial(text)
+        section = letters.setdefault(letter, Section(_letter_id(letter), letter, letter, header))
+        entries.append(Line(section, text, row))
+    return Listing(site.text("index_az", lang), site.text("index_az_intro", lang), entries,
+                   site.text("index_empty", lang), jump="always")
 
 
-def _by_specialty(project: Project, protocols: list[Protocol], lang: str, today: date) -> str:
+def _by_specialty(project: Project, protocols: list[Protocol], lang: str,
+                  today: date) -> Listing:
     site = project.site
-    lines = _page_head(site.text("index_by_specialty", lang))
     groups: dict[str, list[Protocol]] = {}
     for protocol in protocols:
         for specialty in protocol.specialties or ("",):
             groups.setdefault(specialty, []).append(protocol)
     names = {key: site.specialties.get(key, {}).get(lang, key) for key in groups if key}
+    entries: list[Line] = []
     for key in sorted(names, key=lambda k: sort_key(names[k])):
-        lines += [f"## {_escape(names[key])} {{#{key}}}", "",
-                  *_protocol_list(project, groups[key], lang), ""]
+        section = Section(key, names[key], _escape(names[key]))
+        entries += _protocol_lines(project, groups[key], lang, section)
     if "" in groups:
-        lines += [f"## {site.text('no_specialty', lang)} {{#no-specialty}}", "",
-                  *_protocol_list(project, groups[""], lang), ""]
-    if not groups:
-        lines.append(site.text("index_empty", lang))
-    return "\n".join(lines).rstrip("\n") + "\n"
+        name = site.text("no_specialty", lang)
+        entries += _protocol_lines(project, groups[""], lang, Section("no-specialty", name, name))
+    return Listing(site.text("index_by_specialty", lang), None, entries,
+                   site.text("index_empty", lang), jump="when-paged")
 
 
-def _by_calculator(project: Project, protocols: list[Protocol], lang: str, today: date) -> str:
+def _by_calculator(project: Project, protocols: list[Protocol], lang: str,
+                   today: date) -> Listing:
     site = project.site
-    lines = _page_head(site.text("index_by_calculator", lang))
     groups: dict[str, list[Protocol]] = {calc_id: [] for calc_id in project.calculators}
     for protocol in protocols:
         for calculator in protocol.calculators:
             groups.setdefault(calculator, []).append(protocol)
-    if not groups:
-        lines.append(site.text("index_no_calculators", lang))
     specs = project.calculators
+    entries: list[Line] = []
     for calculator in sorted(groups, key=lambda c: sort_key(specs[c].title[lang])
                              if c in specs else sort_key(c)):
-        title = _escape(specs[calculator].title[lang]) if calculator in specs else calculator
-        lines += [f"## [{title}](../calculators/{calculator}.md) {{#{calculator}}}", ""]
-        used = _protocol_list(project, groups[calculator], lang)
-        lines += [*(used or [site.text("calculator_used_in_none", lang)]), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+        name = specs[calculator].title[lang] if calculator in specs else calculator
+        section = Section(calculator, name,
+                          f"[{_escape(name)}](../calculators/{calculator}.md)")
+        used = _protocol_lines(project, groups[calculator], lang, section)
+        entries += used or [Line(section, name, site.text("calculator_used_in_none", lang))]
+    return Listing(site.text("index_by_calculator", lang), None, entries,
+                   site.text("index_no_calculators", lang), jump="when-paged")
 
 
 def _recently_changed(project: Project, protocols: list[Protocol], lang: str,
-                      today: date) -> str:
+                      today: date) -> Listing:
     site = project.site
     latest = [(max(p.changelog, key=lambda e: e.date), p) for p in protocols if p.changelog]
     latest.sort(key=lambda pair: (-pair[0].date.toordinal(), pair[1].id))
-    lines = _page_head(site.text("index_recent", lang),
-                       site.text("index_recent_intro", lang, count=RECENT_LIMIT))
-    if not latest:
-        return "\n".join(lines + [site.text("index_empty", lang)]) + "\n"
-    lines += _table_header(site.text("changed_on", lang), site.text("protocol", lang),
-                           site.text("version", lang))
+    section = Section("changes", "", None, tuple(_table_header(
+        site.text("changed_on", lang), site.text("protocol", lang), site.text("version", lang))))
+    entries = []
     for change, protocol in latest[:RECENT_LIMIT]:
         item = entry(project, protocol, lang)
-        lines.append(_row(_date(change.date, lang), _link(item.title, item), change.version))
-    return "\n".join(lines) + "\n"
+        entries.append(Line(section, item.title,
+                            _row(_date(change.date, lang), _link(item.title, item),
+                                 change.version)))
+    return Listing(site.text("index_recent", lang),
+                   site.text("index_recent_intro", lang, count=RECENT_LIMIT), entries,
+                   site.text("index_empty", lang))
 
 
-def _reviews_overdue(project: Project, protocols: list[Protocol], lang: str, today: date) -> str:
+def _reviews_overdue(project: Project, protocols: list[Protocol], lang: str,
+                     today: date) -> Listing:
     site = project.site
     overdue = sorted((p for p in protocols if p.review_due and p.review_due < today),
                      key=lambda p: (p.review_due, p.id))
     unknown = [p for p in protocols if p.review_due is None]
-    lines = _page_head(site.text("index_overdue", lang),
-                       site.text("index_overdue_intro", lang, date=_date(today, lang)))
+    entries: list[Line] = []
     if overdue:
-        lines += _table_header(site.text("review_due", lang), site.text("protocol", lang),
-                               site.text("owner", lang))
+        section = Section("overdue", "", None, tuple(_table_header(
+            site.text("review_due", lang), site.text("protocol", lang), site.text("owner", lang))))
         for protocol in overdue:
             item = entry(project, protocol, lang)
             owner = protocol.owner or site.text("not_recorded", lang)
-            lines.append(_row(_date(protocol.review_due, lang),  # type: ignore[arg-type]
-                              _link(item.title, item), _escape(owner)))
+            entries.append(Line(section, item.title, _row(
+                _date(protocol.review_due, lang),  # type: ignore[arg-type]
+                _link(item.title, item), _escape(owner))))
     else:
-        lines.append(site.text("index_overdue_none", lang))
+        entries.append(Line(Section("overdue", "", None), "",
+                            site.text("index_overdue_none", lang)))
     if unknown:
-        lines += ["", (f"## {site.text('review_date_not_recorded', lang)} "
-                  "{#review-date-not-recorded}"), "",
-                  site.text("review_date_not_recorded_intro", lang), "",
-                  *_protocol_list(project, unknown, lang)]
-    return "\n".join(lines) + "\n"
+        name = site.text("review_date_not_recorded", lang)
+        section = Section("review-date-not-recorded", name, name,
+                          (site.text("review_date_not_recorded_intro", lang), ""))
+        entries += _protocol_lines(project, unknown, lang, section)
+    return Listing(site.text("index_overdue", lang),
+                   site.text("index_overdue_intro", lang, date=_date(today, lang)), entries,
+                   site.text("index_empty", lang))
 
 
 PAGES: tuple[IndexPage, ...] = (
@@ -214,15 +234,11 @@ PAGES: tuple[IndexPage, ...] = (
 # --- Markdown helpers ---------------------------------------------------------------------
 
 
-def _page_head(title: str, intro: str | None = None) -> list[str]:
-    lines = ["---", f"title: {yaml_string(title)}", "---", "", f"# {_escape(title)}", ""]
-    return lines + ([intro, ""] if intro else [])
-
-
-def _protocol_list(project: Project, protocols: list[Protocol], lang: str) -> list[str]:
+def _protocol_lines(project: Project, protocols: list[Protocol], lang: str,
+                    section: Section) -> list[Line]:
     items = sorted((entry(project, p, lang) for p in protocols),
                    key=lambda e: (sort_key(e.title), e.protocol.id))
-    return [f"- {_link(item.title, item)}" for item in items]
+    return [Line(section, item.title, f"- {_link(item.title, item)}") for item in items]
 
 
 def _link(text: str, item: Entry) -> str:

@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 
 from . import mkdocs_site
-from .calculator_pages import render_calculator_pages
-from .calculators import CalculatorSpec, check_vectors, load_calculators, render_widget
+from .calculator_pages import protocol_widget, render_calculator_pages, spec_files
+from .calculators import CalculatorSpec, check_vectors, load_calculators
 from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .glossary import load_glossary
@@ -179,7 +179,7 @@ def render(loaded: Loaded, today: date, include_unpublished: bool,
 
     @functools.cache  # a widget is the same on every page of its language
     def widget(calc_id: str, lang: str) -> str:
-        return render_widget(project.calculators[calc_id], lang)
+        return protocol_widget(project, project.calculators[calc_id], lang)
 
     options = RenderOptions(today=today, include_unpublished=include_unpublished,
                             calculators=loaded.calculators, render_calc=widget)
@@ -193,6 +193,7 @@ def render(loaded: Loaded, today: date, include_unpublished: bool,
         raise SourceError(problems.sorted())
     for name in ASSETS:
         files[f"assets/{name}"] = resources.files("generator.assets").joinpath(name).read_bytes()
+    files.update(spec_files(project))
     return files
 
 

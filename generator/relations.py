@@ -12,6 +12,7 @@ from .collate import sort_key
 from .graph import LinkGraph
 from .mdtext import link_label
 from .model import Project, Protocol
+from .paging import Entry, Listing, Section, render_pages
 from .select import choose_body
 
 # A protocol that many others link to (a hub such as a sepsis protocol) would
@@ -45,7 +46,11 @@ def relations_markdown(project: Project, graph: LinkGraph, protocol: Protocol, l
 
 
 def referenced_by_pages(project: Project, graph: LinkGraph, lang: str) -> dict[str, str]:
-    """The full "Referenced by" list of each protocol with more referrers than its page shows."""
+    """The full "Referenced by" list of each protocol with more referrers than its page shows.
+
+    Split into pages like an index (generator/paging.py): a hub that every protocol
+    links to would otherwise list the whole site on one page.
+    """
     pages: dict[str, str] = {}
     for protocol_id in graph.outgoing:
         referrers = graph.referenced_by(protocol_id)
@@ -53,11 +58,15 @@ def referenced_by_pages(project: Project, graph: LinkGraph, lang: str) -> dict[s
             continue
         title, _ = _title(project, protocol_id, lang)
         heading = project.site.text("referenced_by_title", lang, title=title)
-        lines = ["---", f'title: "{heading.replace(chr(34), chr(39))}"', "---", "",
-                 f"# {link_label(heading)}", "",
-                 f"[{link_label(title)}](../protocols/{protocol_id}.md)", "",
-                 *_items(_entries(project, referrers, lang), lang, "../protocols/")]
-        pages[f"{lang}/{REFERENCED_BY_DIR}/{protocol_id}.md"] = "\n".join(lines) + "\n"
+        section = Section("referrers", "")
+        listed = _entries(project, referrers, lang)
+        entries = [Entry(section, shown_title, line) for (shown_title, _, _), line in
+                   zip(listed, _items(listed, lang, "../protocols/"), strict=True)]
+        listing = Listing(heading, None, entries, "")
+        head = [f"# {link_label(heading)}", "",
+                f"[{link_label(title)}](../protocols/{protocol_id}.md)", ""]
+        pages.update(render_pages(project.site, lang, f"{lang}/{REFERENCED_BY_DIR}/{protocol_id}",
+                                  listing, head=head))
     return pages
 
 

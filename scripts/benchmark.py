@@ -28,71 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-
-REPO = Path(__file__).resolve().parent.parent
-LANGS = ("en", "nl", "id")
-CALC_EVERY = 10
-
-YAML = """\
-id: {id}
-version: "1.0"
-status: approved
-original_language: en
-owner: Infectious Diseases
-review_due: 2030-01-01
-approved_by: Dr. A. Test
-approved_on: 2025-01-01
-specialties: [infectious-diseases]
-references:
-  - key: ref-1
-    text: "Author A, Author B. A study of synthetic protocol {n}. J Synth Med. 2024;1:1-10."
-  - key: ref-2
-    text: "Author C. Another study. J Synth Med. 2023;2:11-20."
-{calculators}changelog:
-  - version: "1.0"
-    date: 2025-01-01
-    note: First version.
-"""
-
-WORDS = {
-    "en": "The patient receives treatment after diagnosis of the infection in the intensive care "
-          "unit, with monitoring of kidney function and blood counts every week.",
-    "nl": "De patiënt krijgt behandeling na de diagnose van de infectie op de intensive care, "
-          "met controle van de nierfunctie en het bloedbeeld elke week.",
-    "id": "Pasien menerima pengobatan setelah diagnosis infeksi di unit perawatan intensif, "
-          "dengan pemantauan fungsi ginjal dan hitung darah setiap minggu.",
-}
-TITLE = {"en": "Synthetic protocol", "nl": "Synthetisch protocol", "id": "Protokol sintetis"}
-ALIAS = {"en": "Alias", "nl": "Alias", "id": "Alias"}
-
-
-def body(n: int, count: int, lang: str) -> str:
-    links = " ".join(f"[[synthetic-{(n * 7 + k) % count:04d}]]" for k in (1, 2, 3))
-    front = [f"title: {TITLE[lang]} {n}", f'aliases: ["{ALIAS[lang]} {n} zebra{n}"]']
-    if lang != "en":
-        front.append('translation_of_version: "1.0"')
-    calc = "\n\n## Calculator {#calculator}\n\n[[calc:creatinine-clearance]]\n" \
-        if n % CALC_EVERY == 0 else ""
-    paragraph = WORDS[lang]
-    return ("---\n" + "\n".join(front) + "\n---\n\n"
-            f"{paragraph} CMV [@ref-1]. {links}\n\n"
-            "## Dosing {#dosing}\n\n"
-            + "\n\n".join(f"{paragraph} ({i}) [@ref-2]" for i in range(6)) + calc + "\n")
-
-
-def make_project(root: Path, count: int) -> None:
-    shutil.copytree(REPO / "site_config", root / "site_config")
-    shutil.copytree(REPO / "protocol_src", root / "protocol_src")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for n in range(count):
-        pid = f"synthetic-{n:04d}"
-        folder = root / "protocol_src" / "protocols" / pid
-        folder.mkdir(parents=True)
-        calculators = "calculators: [creatinine-clearance]\n" if n % CALC_EVERY == 0 else ""
-        (folder / "protocol.yaml").write_text(
-            YAML.format(id=pid, n=n, calculators=calculators), encoding="utf-8")
-        for lang in LANGS:
-            (folder / f"{lang}.md").write_text(body(n, count, lang), encoding="utf-8")
+from synthetic import LANGS, REPO, make_project  # scripts/synthetic.py, beside this file
 
 
 def plain_config(root: Path, docs: Path, site: Path) -> Path:

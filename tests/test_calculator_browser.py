@@ -20,7 +20,7 @@ import pytest
 
 from generator.calculators import CalcInputError, evaluate, load_calculators, render_widget
 from generator.calculators.spec import CalculatorSpec
-from generator.calculators.widget import page_spec
+from generator.calculators.widget import page_spec, spec_json, spec_path, spec_reference
 
 pytestmark = pytest.mark.browser
 
@@ -53,19 +53,31 @@ def _page(lang: str, body: str, scripts: tuple[str, ...] = ("calculator.js",)) -
             f'<body><main id="content">{body}</main>{tags}</body></html>')
 
 
+def _widget(ident: str, lang: str, spec_url: str | None = None) -> str:
+    """The widget as a page at the site root shows it; specs are fetched as on the site."""
+    spec = SPECS[ident]
+    return render_widget(spec, lang, spec_url or spec_reference(spec, lang))
+
+
 def _write_site(directory: Path) -> None:
     for name in ("calculator.js", "calculator.css"):
         shutil.copy(ASSETS / name, directory / name)
     (directory / "favicon.ico").write_bytes(b"")  # browsers ask for it; a 404 is logged
+    for ident in ORDER:
+        for lang in LANGS:
+            path = directory / spec_path(ident, lang)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(spec_json(SPECS[ident], lang), encoding="utf-8")
     for lang in LANGS:
-        widgets = "\n".join(render_widget(SPECS[ident], lang) for ident in ORDER)
+        widgets = "\n".join(_widget(ident, lang) for ident in ORDER)
         (directory / f"{lang}.html").write_text(_page(lang, widgets), encoding="utf-8")
+    _write_broken_pages(directory)
     # A stand-in for Material's instant navigation: an observable named document$.
     (directory / "fake-material.js").write_text(
         "window.__subscribers = [];"
         "window.document$ = {subscribe: function (fn) { window.__subscribers.push(fn); fn(); }};",
         encoding="utf-8")
-    template = render_widget(SPECS["ganciclovir-iv"], "en")
+    template = _widget("ganciclovir-iv", "en")
     (directory / "nav.html").write_text(
         _page("en", f'<template id="next">{template}</template>',
               ("fake-material.js", "calculator.js")), encoding="utf-8")
@@ -78,6 +90,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+# Every widget of the page has its spec (or has given up on it).
+LOADED = """() => [...document.querySelectorAll('[data-calculator]')]
+    .every(el => ['ok', 'invalid', 'unavailable'].includes(el.getAttribute('data-state')))"""
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +120,7 @@ def pages(browser: Any, base_url: str) -> Iterator[dict[str, Any]]:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.goto(f"{base_url}/{lang}.html")
-        page.wait_for_function("window.ProtocolCalculators !== undefined")
+        page.wait_for_function(LOADED)
         opened[lang] = page
     yield opened
     assert errors == [], errors  # no script error and no CSP violation on any page
@@ -368,6 +385,75 @@ def test_instant_navigation_initialises_new_widgets_once(browser: Any, base_url:
         window.__subscribers.forEach(fn => fn());
         window.__subscribers.forEach(fn => fn());
     }""")
+    page.wait_for_function(LOADED)
     _fill(page, "ganciclovir-iv", weight="70", crcl="15", phase="maintenance")
     assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", "43.75")
+    page.close()
+
+
+# ---------------------------------------------------------------- a spec that does not load
+
+# The same ganciclovir widget, each pointing at a spec it must refuse.
+BROKEN = {
+    "missing": "assets/calculators/nowhere.en.json",
+    "truncated": "broken/truncated.json",
+    "other-version": "broken/other-version.json",
+    "not-json": "broken/not-json.json",
+}
+
+
+def _write_broken_pages(directory: Path) -> None:
+    text = spec_json(SPECS["ganciclovir-iv"], "en")
+    (directory / "broken").mkdir()
+    (directory / "broken/truncated.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    (directory / "broken/other-version.json").write_text(
+        text.replace('"version":"1.0"', '"version":"0.9"', 1), encoding="utf-8")
+    (directory / "broken/not-json.json").write_text("<!doctype html><p>Login</p>",
+                                                    encoding="utf-8")
+    for name, url in BROKEN.items():
+        # a working widget beside the broken one: one failure must not stop the other
+        body = _widget("ganciclovir-iv", "nl", url) + "\n" + _widget("valganciclovir-oral", "nl")
+        (directory / f"broken-{name}.html").write_text(_page("nl", body), encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_spec_that_cannot_be_loaded_shows_the_message_and_no_dose(
+        browser: Any, base_url: str, name: str) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{base_url}/broken-{name}.html")
+    page.wait_for_function(LOADED)
+    root = page.locator('[data-calculator="ganciclovir-iv"]')
+    assert root.get_attribute("data-state") == "unavailable"
+    message = root.locator(".calculator-unavailable")
+    assert message.is_visible()
+    assert message.text_content() == ("De rekenhulp kon niet worden geladen: geen uitkomst. "
+                                      "Laad de pagina opnieuw.")
+    assert root.locator("input:enabled, select:enabled").count() == 0
+    # Even a value forced into a field (a script, an autofill) gives no dose.
+    page.evaluate("""() => document.querySelectorAll('[data-calculator="ganciclovir-iv"] [name]')
+        .forEach(el => { el.value = el.tagName === 'SELECT' ? 'induction' : '70';
+                         el.dispatchEvent(new Event('input', {bubbles: true})); })""")
+    for output in ("dose_mg_per_kg", "dose_mg", "interval"):
+        assert _value(page, "ganciclovir-iv", output) == ("", "—")
+    # The other widget of the page works.
+    _fill(page, "valganciclovir-oral", crcl="70", phase="induction")
+    assert _value(page, "valganciclovir-oral", "dose_mg") == ("900", "900")
+    assert not page.locator('[data-calculator="valganciclovir-oral"] .calculator-unavailable'
+                            ).is_visible()
+    assert errors == []
+    page.close()
+
+
+def test_each_spec_file_is_fetched_once_per_page(browser: Any, base_url: str) -> None:
+    page = browser.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url)
+            if ".json" in request.url else None)
+    page.goto(f"{base_url}/en.html")
+    page.wait_for_function(LOADED)
+    assert sorted(url.split("/")[-1].split("?")[0] for url in fetched) == sorted(
+        f"{ident}.en.json" for ident in ORDER)
+    assert page.locator('[data-state="unavailable"]').count() == 0
     page.close()

@@ -24,7 +24,7 @@ from generator.calculators import (
 from generator.calculators import expr as ex
 from generator.calculators.spec import CalculatorSpec
 from generator.calculators.vectors import vector_failure
-from generator.calculators.widget import page_spec
+from generator.calculators.widget import page_spec, spec_json, spec_path, spec_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "protocol_src" / "calculators"
@@ -579,13 +579,15 @@ def test_load_calculators_collects_problems_of_every_file(tmp_path: Path) -> Non
 @pytest.mark.parametrize("lang", ["en", "nl", "id"])
 @pytest.mark.parametrize("calc", sorted(REQUIRED))
 def test_widget_is_one_csp_safe_html_block(calc: str, lang: str) -> None:
-    html = render_widget(SPECS[calc], lang)
+    html = render_widget(SPECS[calc], lang, "../../assets/x.json?v=1")
     assert "\n\n" not in html and not re.search(r"^\s*$", html, re.M)
     assert html.startswith(f'<div class="calculator" data-calculator="{calc}" '
-                           'data-calculator-version="1.0"')
+                           'data-calculator-version="1.0" data-calculator-status="draft" '
+                           'data-calculator-spec="../../assets/x.json?v=1">')
     assert not re.search(r"\son[a-z]+=|\sstyle=|javascript:", html)
-    assert html.count("<script") == 1 and 'type="application/json"' in html
+    assert "<script" not in html  # the spec is a file of the site, fetched by calculator.js
     assert 'aria-live="polite"' in html and "<details" in html
+    assert '<p class="calculator-unavailable" hidden>' in html
     for item in SPECS[calc].inputs:
         tag = "select" if item.type == "choice" else "input"
         dom_id = re.search(rf'<{tag} id="([^"]+)" name="{item.id}"', html)
@@ -593,29 +595,65 @@ def test_widget_is_one_csp_safe_html_block(calc: str, lang: str) -> None:
     for output in SPECS[calc].outputs:
         assert f'data-output="{output.id}" data-value=""' in html
     assert "calculator-notice" in html  # every shipped spec is still a draft
-    payload = re.search(r'class="calculator-spec">(.*?)</script>', html, re.S)
-    assert payload and json.loads(payload.group(1)) == json.loads(
-        json.dumps(page_spec(SPECS[calc], lang)))
 
 
-def test_widget_json_cannot_break_out_of_its_script_element(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "nl", "id"])
+@pytest.mark.parametrize("calc", sorted(REQUIRED))
+def test_spec_file_is_the_page_spec_and_its_url_changes_with_it(calc: str, lang: str) -> None:
+    text = spec_json(SPECS[calc], lang)
+    assert json.loads(text) == json.loads(json.dumps(page_spec(SPECS[calc], lang)))
+    assert spec_path(calc, lang) == f"assets/calculators/{calc}.{lang}.json"
+    assert re.fullmatch(rf"assets/calculators/{calc}\.{lang}\.json\?v=[0-9a-f]{{16}}",
+                        spec_reference(SPECS[calc], lang))
+    others = {spec_reference(SPECS[calc], other) for other in ("en", "nl", "id")}
+    assert len(others) == 3
+
+
+def test_spec_url_changes_when_the_spec_changes(tmp_path: Path) -> None:
+    path = tmp_path / "demo.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    before, _ = load_calculator(path, "x")
+    path.write_text(_edit("label: {en: Weight,", "label: {en: Body weight,"), encoding="utf-8")
+    after, _ = load_calculator(path, "x")
+    assert before is not None and after is not None
+    assert spec_path(before.id, "en") == spec_path(after.id, "en")
+    assert spec_reference(before, "en") != spec_reference(after, "en")
+
+
+def test_protocol_widget_links_to_the_details_instead_of_carrying_them() -> None:
+    html = render_widget(SPECS["foscarnet-iv"], "nl", "x.json",
+                         details_url="../../calculators/foscarnet-iv/")
+    assert "<details" not in html and "<table" not in html
+    assert ('<p class="calculator-details-link"><a href="../../calculators/foscarnet-iv/'
+            '#calc-foscarnet-iv-details">Hoe dit berekend wordt</a> (formule, doseringstabel, '
+            'geaccepteerde invoer, bron)</p>') in html
+    decline = render_widget(SPECS["cmv-load-decline"], "en", "x.json", details_url="../c/")
+    assert "(formula, accepted input, source)" in decline  # no table to promise
+    own_page = render_widget(SPECS["foscarnet-iv"], "nl", "x.json")
+    assert '<details class="calculator-details" id="calc-foscarnet-iv-details" open>' in own_page
+
+
+def test_spec_json_cannot_break_out_of_an_html_element(tmp_path: Path) -> None:
     path = tmp_path / "demo.yaml"
     path.write_text(_edit("label: {en: Weight,", "label: {en: '</script><b>&',"), encoding="utf-8")
     spec, problems = load_calculator(path, "x")
     assert spec is not None, problems
-    html = render_widget(spec, "en")
-    assert "</script><b>" not in html and html.count("</script>") == 1
+    html = render_widget(spec, "en", "x.json")
+    assert "</script><b>" not in html
     assert "&lt;/script&gt;&lt;b&gt;&amp;" in html
-    assert "\\u003c/script\\u003e\\u003cb\\u003e\\u0026" in html
+    text = spec_json(spec, "en")
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\\u003c/script\\u003e\\u003cb\\u003e\\u0026" in text
+    assert json.loads(text)["inputs"][0]["messages"]["missing"] == "</script><b>&: enter a value."
 
 
 def test_widget_details_show_formula_table_source_version_and_judgements() -> None:
-    html = render_widget(SPECS["foscarnet-iv"], "nl")
+    html = render_widget(SPECS["foscarnet-iv"], "nl", "x.json")
     assert "<code>crcl_per_kg = crcl / weight</code>" in html
     assert "<th>&gt; 0.8 – 1.0</th><td>50 mg/kg, 2 dd (elke 12 uur)</td>" in html
     assert "FDA Foscavir (foscarnet) label, Table 13, CMV columns" in html
     assert "Versie van de calculator: 1.0 · Status: draft" in html
     assert "keuzes van dit project" in html
-    cg = render_widget(SPECS["creatinine-clearance"], "en")
+    cg = render_widget(SPECS["creatinine-clearance"], "en", "x.json")
     assert "actual body weight" in cg and "Actual body weight" in cg
     assert "age 18 to 120 years is accepted (a project judgement)" in cg

@@ -397,10 +397,9 @@ def test_page_size_does_not_grow_with_the_protocol_count(make_project: ProjectFa
     assert sizes[200]["synthetic"] == sizes[5]["synthetic"]
     # The hub shows at most 20 referrers plus a link to the full list.
     assert sizes[200]["hub"] - sizes[5]["hub"] < 3_000
-    # The seed hub also embeds five calculator widgets (about 36 KB of inline specs), so
-    # the 40 KB budget is asserted on the synthetic page; moving specs out of the page
-    # is tracked with the performance work (issue 6).
+    # The seed hub embeds five calculator widgets; their specs are files of the site.
     assert sizes[200]["synthetic"] <= 40_000
+    assert sizes[200]["hub"] <= 40 * 1024
 
 
 def test_outdated_warning_links_to_the_original(site: Path) -> None:

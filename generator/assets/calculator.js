@@ -1,10 +1,13 @@
 /*
  * Calculator runtime for protocol pages. No dependencies, no build step.
  *
- * Every widget root ([data-calculator]) carries its spec as JSON, with expressions
- * already parsed by the generator (generator/calculators/expr.py), so this file never
- * parses an expression. It mirrors generator/calculators/evaluate.py rule for rule;
- * the browser test runs every spec vector through both and requires the same values.
+ * Every widget root ([data-calculator]) names its spec, a JSON file of the site, by a
+ * URL relative to the page (data-calculator-spec); expressions in it are already parsed
+ * by the generator (generator/calculators/expr.py), so this file never parses an
+ * expression. It mirrors generator/calculators/evaluate.py rule for rule; the browser
+ * test runs every spec vector through both and requires the same values. A spec that
+ * cannot be loaded, or is not the one the widget was built with, shows the widget's
+ * "unavailable" message and never a result.
  *
  * Expression tree shapes: {k:"num",v}, {k:"name",v}, {k:"neg",a:[x]}, {k:"not",a:[x]},
  * {k:"op",op,a:[l,r]}, {k:"call",f,a:[...]}. null ("empty") propagates.
@@ -337,13 +340,50 @@
 
   // ------------------------------------------------------------ start-up
 
-  function init(root) {
-    if (ready.has(root)) { return; }  // idempotent: instant navigation may call us again
-    var script = root.querySelector("script.calculator-spec");
-    if (!script) { return; }
-    var spec = JSON.parse(script.textContent);
-    ready.add(root);
-    var refresh = function () { update(root, spec); };
+  var SPEC_FORMAT = 1;  // SPEC_JSON_VERSION in widget.py
+  var specs = {};  // absolute URL -> Promise of the parsed spec, one request per file
+
+  function loadSpec(url) {
+    if (!specs[url]) {
+      specs[url] = fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
+        return response.json();
+      });
+      specs[url].catch(function () { delete specs[url]; });  // a reload may try again
+    }
+    return specs[url];
+  }
+
+  // Only the spec the widget was built with: same format, calculator and version.
+  function matches(spec, root) {
+    return Boolean(spec) && spec.format === SPEC_FORMAT &&
+      spec.id === root.getAttribute("data-calculator") &&
+      spec.version === root.getAttribute("data-calculator-version") &&
+      Array.isArray(spec.inputs) && Array.isArray(spec.logic) && Array.isArray(spec.outputs);
+  }
+
+  // No spec, no result: every value empty, the controls off, the message shown.
+  function unavailable(root) {
+    root.setAttribute("data-state", "unavailable");
+    root.querySelectorAll("[data-output]").forEach(function (el) {
+      el.setAttribute("data-value", "");
+      el.textContent = "\u2014";
+    });
+    root.querySelectorAll("[data-band]").forEach(function (el) { el.hidden = true; });
+    root.querySelectorAll("input, select, button").forEach(function (el) { el.disabled = true; });
+    var message = root.querySelector(".calculator-unavailable");
+    if (message) { message.hidden = false; }
+  }
+
+  function start(root, spec) {
+    var refresh = function () {
+      try {
+        update(root, spec);
+      } catch (err) {
+        unavailable(root);  // a spec this runtime cannot follow: no value at all
+        throw err;
+      }
+    };
     root.addEventListener("input", refresh);
     root.addEventListener("change", refresh);
     var button = root.querySelector(".calculator-share");
@@ -351,6 +391,22 @@
       button.addEventListener("click", function () { share(root, spec); });
     }
     refresh();
+  }
+
+  function init(root) {
+    if (ready.has(root)) { return; }  // idempotent: instant navigation may call us again
+    var source = root.getAttribute("data-calculator-spec");
+    if (!source) { return; }
+    ready.add(root);
+    root.setAttribute("data-state", "loading");
+    var url = new URL(source, document.baseURI).href;
+    loadSpec(url).then(function (spec) {
+      if (!matches(spec, root)) { throw new Error("not the spec of this widget: " + url); }
+      start(root, spec);
+    }).catch(function (err) {
+      unavailable(root);
+      if (window.console) { window.console.warn("calculator spec not loaded:", err); }
+    });
   }
 
   function initAll() {

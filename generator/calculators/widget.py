@@ -1,14 +1,17 @@
 """The calculator widget: one block of HTML per page language, driven by calculator.js.
 
 The HTML carries everything the reader needs without JavaScript (labels, units, the
-formula, the band table, the source and the version); the runtime only fills in results.
-The spec travels in the page as JSON with every expression already parsed, so the
-browser never parses an expression itself. No inline script, handler or style: the site
-runs under ``Content-Security-Policy: script-src 'self'``.
+formula, the band table, the source and the version, or a link to them); the runtime only
+fills in results. The spec is a JSON file of the site, one per calculator and language,
+with every expression already parsed, so the browser never parses an expression itself;
+the widget names it by a URL relative to its page, and calculator.js fetches it. Keeping
+it out of the page keeps a page with five widgets under 40 KB. No inline script, handler
+or style: the site runs under ``Content-Security-Policy: script-src 'self'``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from html import escape
 from typing import Any
@@ -19,6 +22,7 @@ from .i18n import LANGUAGES, number, ui
 from .spec import Band, CalculatorSpec, CasesStep, CheckStep, Input, LetStep, Output, TableStep
 
 SPEC_JSON_VERSION = 1  # bump when the shape of page_spec changes
+SPEC_DIR = "assets/calculators"  # under the site root, beside calculator.js
 
 
 # ---------------------------------------------------------------- the page's JSON
@@ -86,26 +90,48 @@ def _output_json(item: Output, lang: str) -> dict[str, Any]:
             "codes": {code: text[lang] for code, text in item.codes.items()}}
 
 
-def spec_script(spec: CalculatorSpec, lang: str) -> str:
-    """The JSON in a script element; '<', '>' and '&' escaped so no text can end it."""
+def spec_json(spec: CalculatorSpec, lang: str) -> str:
+    """The spec file's text; '<', '>' and '&' escaped, so it could never end an HTML element."""
     text = json.dumps(page_spec(spec, lang), ensure_ascii=False, separators=(",", ":"),
                       allow_nan=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f'<script type="application/json" class="calculator-spec">{text}</script>'
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def spec_path(calc_id: str, lang: str) -> str:
+    """Where the spec file of one calculator and language lives, relative to the site root."""
+    return f"{SPEC_DIR}/{calc_id}.{lang}.json"
+
+
+def spec_reference(spec: CalculatorSpec, lang: str) -> str:
+    """``spec_path`` plus a digest of the file's content as the query.
+
+    A page and the spec it was built with always go together: a browser or proxy that
+    kept an earlier copy of the file asks for a different URL once the spec changes.
+    """
+    digest = hashlib.sha256(spec_json(spec, lang).encode("utf-8")).hexdigest()[:16]
+    return f"{spec_path(spec.id, lang)}?v={digest}"
 
 
 # ---------------------------------------------------------------- HTML
 
 
-def render_widget(spec: CalculatorSpec, lang: str) -> str:
-    """The widget for a page in ``lang``: one HTML block without blank lines."""
+def render_widget(spec: CalculatorSpec, lang: str, spec_url: str,
+                  details_url: str | None = None) -> str:
+    """The widget for a page in ``lang``: one HTML block without blank lines.
+
+    ``spec_url`` is the spec file relative to the page (see ``spec_reference``). With a
+    ``details_url`` (the calculator's own page, relative to this one) the widget links to
+    "How this is calculated" instead of carrying it: a protocol page with several
+    widgets stays small, and the formula, table and source are one click away.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language '{lang}'")
     parts = [
         f'<div class="calculator" data-calculator="{escape(spec.id)}" '
         f'data-calculator-version="{escape(spec.version)}" '
-        f'data-calculator-status="{escape(spec.status)}">',
+        f'data-calculator-status="{escape(spec.status)}" '
+        f'data-calculator-spec="{escape(spec_url)}">',
         f'<p class="calculator-title"><strong>{escape(spec.title[lang])}</strong></p>',
         *_notice(spec, lang),
         '<div class="calculator-inputs">',
@@ -114,8 +140,7 @@ def render_widget(spec: CalculatorSpec, lang: str) -> str:
         *_result(spec, lang),
         *_share(spec, lang),
         *_chart(spec),
-        *_details(spec, lang),
-        spec_script(spec, lang),
+        *(_details(spec, lang) if details_url is None else _details_link(spec, lang, details_url)),
         "</div>",
     ]
     html = "\n".join(parts)
@@ -175,6 +200,8 @@ def _result(spec: CalculatorSpec, lang: str) -> list[str]:
         '<dl class="calculator-outputs">', *rows, "</dl>",
         *bands,
         f'<ul class="calculator-messages" id="{_dom_id(spec, "messages")}"></ul>',
+        # shown by calculator.js when the spec cannot be loaded: then no result at all
+        f'<p class="calculator-unavailable" hidden>{escape(ui(lang, "unavailable"))}</p>',
         "</div>",
     ]
 
@@ -194,9 +221,21 @@ def _chart(spec: CalculatorSpec) -> list[str]:
 # ---------------------------------------------------------------- details
 
 
+def details_id(spec: CalculatorSpec) -> str:
+    """The id of the "How this is calculated" block on the calculator's own page."""
+    return _dom_id(spec, "details")
+
+
+def _details_link(spec: CalculatorSpec, lang: str, url: str) -> list[str]:
+    tables = any(isinstance(step, TableStep) for step in spec.logic)
+    what = ui(lang, "details_with_table" if tables else "details_without_table")
+    return [f'<p class="calculator-details-link"><a href="{escape(url)}#{details_id(spec)}">'
+            f'{escape(ui(lang, "details"))}</a> ({escape(what)})</p>']
+
+
 def _details(spec: CalculatorSpec, lang: str) -> list[str]:
     parts = [
-        '<details class="calculator-details">',
+        f'<details class="calculator-details" id="{details_id(spec)}" open>',
         f'<summary>{escape(ui(lang, "details"))}</summary>',
         f'<p class="calculator-heading">{escape(ui(lang, "formula"))}</p>',
         '<ul class="calculator-formula">',
