@@ -24,6 +24,10 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
+    return collapse_whitespace(_name_search_dialog(output))
+
+
+def _name_search_dialog(output: str) -> str:
     """Name Material's search dialog after its own (translated) search label.
 
     axe-core: a dialog needs an accessible name (aria-dialog-name, serious); the theme
@@ -34,3 +38,20 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
         return output
     named = SEARCH_DIALOG.replace('role="dialog"', f'role="dialog" aria-label="{label.group(1)}"')
     return output.replace(SEARCH_DIALOG, named, 1)
+
+
+# Elements whose text is kept byte for byte: preformatted text, and scripts and styles
+# (the CSP names Material's inline scripts by the hash of their exact text).
+VERBATIM = r"<(?P<tag>pre|textarea|script|style)\b.*?</(?P=tag)\s*>"
+WHITESPACE = re.compile(rf"({VERBATIM})|[ \t]*\n\s*", re.S | re.I)
+
+
+def collapse_whitespace(html: str) -> str:
+    """Collapse each run of whitespace that holds a line break to one line break.
+
+    Material's templates indent deeply; on a protocol page that is about a tenth of the
+    bytes a reader downloads. Outside preformatted text a run of whitespace renders as
+    one space, so one line break renders the same; preformatted text, scripts and styles
+    are left as they are.
+    """
+    return WHITESPACE.sub(lambda m: m.group(1) or "\n", html)

@@ -3,6 +3,7 @@ removed from the page by an allowlist sanitiser should anything get through."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -203,3 +204,21 @@ def test_json_block_survives_reordered_attributes() -> None:
     assert kept == '<script type="application/json" class="calculator-spec">{"a": 1}</script>'
     assert sanitize_html('<script type="application/json" onload="x()">{}</script>') == ""
     assert sanitize_html('<script type="application/json" src="x.js">{}</script>') == ""
+
+
+def test_collapsed_whitespace_renders_the_same_and_keeps_preformatted_text() -> None:
+    from generator.mkdocs_hooks import collapse_whitespace
+
+    page = ("<div>\n      <p>Give   5 mg\n        twice</p>\n    <pre>  a\n    b\n</pre>\n"
+            "  <script>var s = '>\n   <';</script>\n  <textarea>x\n   y</textarea>\n"
+            "  <STYLE>p {\n  color: red }</STYLE>\n</div>\n")
+    assert collapse_whitespace(page) == (
+        "<div>\n<p>Give   5 mg\ntwice</p>\n<pre>  a\n    b\n</pre>\n"
+        "<script>var s = '>\n   <';</script>\n<textarea>x\n   y</textarea>\n"
+        "<STYLE>p {\n  color: red }</STYLE>\n</div>\n")
+
+
+def test_built_pages_have_their_indentation_collapsed(seed_build: Path) -> None:
+    page = (seed_build / "site/protocols/cmv-icu/index.html").read_text(encoding="utf-8")
+    outside_verbatim = re.sub(r"<(script|pre|style|textarea)\b.*?</\1>", "", page, flags=re.S)
+    assert "\n    " not in outside_verbatim  # Material's templates indent far deeper
