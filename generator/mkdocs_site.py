@@ -188,7 +188,9 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     arguments = [(root, site, docs_dir, parts[lang], versioned, lang, False, strict, serve_url)
                  for lang in langs]
     try:
-        workers = min(jobs or os.cpu_count() or 1, len(langs))
+        # One process per language even on two cores: the languages take about as long
+        # each, so three at once finish together instead of the third running alone.
+        workers = min(jobs or len(langs), len(langs)) if (os.cpu_count() or 1) > 1 else 1
         if workers == 1:
             results = [build_language(*args) for args in arguments]
         else:
