@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -263,9 +264,11 @@ def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str, watch: lis
                     report(f"MkDocs: {message}")
 
     def rebuild() -> None:
+        start = time.perf_counter()
         changed = regenerate()
         if not changed:
             return
+        generated = time.perf_counter()
         if any(not (docs_dir / name).exists() for name in changed):
             build_site()
             report("A file was removed: rebuilt the whole site")
@@ -274,7 +277,8 @@ def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str, watch: lis
         # A file outside the language folders (an asset) is part of every language.
         names = [lang for lang in langs if lang in touched or touched - set(langs)]
         build_languages(names)
-        report(f"Rebuilt the changed pages of: {', '.join(names)}")
+        report(f"Rebuilt the changed pages of: {', '.join(names)} "
+               f"({generated - start:.1f} s sources, {time.perf_counter() - generated:.1f} s pages)")
 
     server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=str(site_dir))
     server.error_handler = lambda code: (site_dir / "404.html").read_bytes() \
