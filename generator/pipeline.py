@@ -68,10 +68,21 @@ def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
         check_numbers(project, problems)
         check_bodies(project, problems)
         lint(project, problems)
-    for protocol in protocols.values():
-        for lang, body in protocol.bodies.items():
-            resolve(Context(project, protocol, body, lang, problems, set(calculators)))
+    if cache is None:
+        for protocol in protocols.values():
+            problems.extend(_link_problems(project, protocol, calculators))
+    else:
+        problems.extend(cache.link_problems(project, calculators))
     return Loaded(project, calculators, problems)
+
+
+def _link_problems(project: Project, protocol: Protocol,
+                   calculators: frozenset[str]) -> list[Problem]:
+    """The problems of resolving each body of ``protocol`` (links, citations, widgets)."""
+    found = Problems()
+    for lang, body in protocol.bodies.items():
+        resolve(Context(project, protocol, body, lang, found, set(calculators)))
+    return found.items
 
 
 def check_protocol(protocol: Protocol, problems: Problems) -> None:
@@ -96,6 +107,29 @@ class PreviewCache:
     folders: dict[str, tuple[dict[str, bytes], Protocol | None, list[Problem]]] = \
         field(default_factory=dict)
     specs: tuple[dict[str, CalculatorSpec], list[Problem]] | None = None
+    targets: tuple[object, ...] = ()
+    links: dict[str, tuple[Protocol, list[Problem]]] = field(default_factory=dict)
+
+    def link_problems(self, project: Project, calculators: frozenset[str]) -> list[Problem]:
+        """What resolving every body finds, again only for the protocols that changed.
+
+        A body's link, citation and widget problems depend on its protocol and on what
+        it may point at: the protocol ids, the headings of each original, the
+        calculators. While those are the same, an unchanged protocol's problems are too.
+        """
+        targets = (tuple(sorted(calculators)),) + tuple(
+            (pid, tuple(heading.id for heading in protocol.original.headings))
+            for pid, protocol in sorted(project.protocols.items()))
+        if targets != self.targets:
+            self.targets, self.links = targets, {}
+        links: dict[str, tuple[Protocol, list[Problem]]] = {}
+        for pid, protocol in project.protocols.items():
+            cached = self.links.get(pid)
+            if cached is None or cached[0] is not protocol:
+                cached = (protocol, _link_problems(project, protocol, calculators))
+            links[pid] = cached
+        self.links = links
+        return [problem for _, found in links.values() for problem in found]
 
     def calculators(self, root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
         """The calculator specs, loaded and proven by their vectors once per settings."""
@@ -109,7 +143,7 @@ class PreviewCache:
     def _check_settings(self, root: Path) -> None:
         settings = _files(root, SETTINGS, skip=root / PROTOCOLS_DIR)
         if settings != self.settings:
-            self.settings, self.folders, self.specs = settings, {}, None
+            self.settings, self.folders, self.specs, self.links = settings, {}, None, {}
 
     def load_protocols(self, root: Path, languages: tuple[str, ...],
                        problems: Problems) -> dict[str, Protocol]:
