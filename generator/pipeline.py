@@ -27,7 +27,7 @@ from .model import Project, Protocol
 from .numbers import check_numbers, check_protocol_numbers
 from .problems import Problem, Problems, SourceError
 from .releases import ReleaseLog
-from .render import RenderOptions, published, render_site
+from .render import PageCache, RenderOptions, published, render_site
 from .sanitize import check_bodies, check_protocol_bodies
 from .transforms import Context, resolve
 from .validate import validate
@@ -109,6 +109,7 @@ class PreviewCache:
     specs: tuple[dict[str, CalculatorSpec], list[Problem]] | None = None
     targets: tuple[object, ...] = ()
     links: dict[str, tuple[Protocol, list[Problem]]] = field(default_factory=dict)
+    pages: PageCache = field(default_factory=dict)
 
     def link_problems(self, project: Project, calculators: frozenset[str]) -> list[Problem]:
         """What resolving every body finds, again only for the protocols that changed.
@@ -144,6 +145,7 @@ class PreviewCache:
         settings = _files(root, SETTINGS, skip=root / PROTOCOLS_DIR)
         if settings != self.settings:
             self.settings, self.folders, self.specs, self.links = settings, {}, None, {}
+            self.pages = {}
 
     def load_protocols(self, root: Path, languages: tuple[str, ...],
                        problems: Problems) -> dict[str, Protocol]:
@@ -207,7 +209,8 @@ def check(root: Path) -> Problems:
 
 
 def render(loaded: Loaded, today: date, include_unpublished: bool,
-           releases: ReleaseLog | None = None) -> dict[str, str | bytes]:
+           releases: ReleaseLog | None = None,
+           cache: PreviewCache | None = None) -> dict[str, str | bytes]:
     """Stage 4: every file of the generated docs folder (History pages from ``releases``)."""
     project = loaded.project
 
@@ -218,7 +221,8 @@ def render(loaded: Loaded, today: date, include_unpublished: bool,
     options = RenderOptions(today=today, include_unpublished=include_unpublished,
                             calculators=loaded.calculators, render_calc=widget)
     problems = Problems()
-    files: dict[str, str | bytes] = dict(render_site(project, options, problems).files)
+    pages = cache.pages if cache is not None else None
+    files: dict[str, str | bytes] = dict(render_site(project, options, problems, pages).files)
     for lang in project.site.codes:
         files.update(render_calculator_pages(project, published(project, options), lang))
     files.update(render_history(loaded.project, published(loaded.project, options),
@@ -279,5 +283,6 @@ def generate_preview(root: Path, today: date | None = None,
                      cache: PreviewCache | None = None) -> tuple[Loaded, list[str]]:
     """Write ``content/`` for live preview (drafts included); return the files that changed."""
     loaded = _loaded_or_fail(root, cache)
-    files = render(loaded, today or date.today(), include_unpublished=True, releases=releases)
+    files = render(loaded, today or date.today(), include_unpublished=True, releases=releases,
+                   cache=cache)
     return loaded, sync_tree(files, root / CONTENT_DIR)

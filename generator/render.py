@@ -20,7 +20,7 @@ from .graph import LinkGraph, build_graph
 from .indexes import home_section, render_indexes
 from .mdtext import markdown_text, yaml_string
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
-from .problems import Problems
+from .problems import Problem, Problems
 from .relations import referenced_by_pages, relations_markdown
 from .select import choose_body
 from .transforms import CalcRenderer, Context, reference_list, resolve
@@ -56,18 +56,63 @@ def published(project: Project, options: RenderOptions) -> list[Protocol]:
             if options.include_unpublished or p.status in PUBLISHED_STATUSES]
 
 
-def render_site(project: Project, options: RenderOptions, problems: Problems) -> Rendered:
+PageCache = dict[tuple[str, str], tuple[tuple[object, ...], str, set[str], list[Problem]]]
+"""(lang, protocol id) -> what the page was rendered from, its text, its links, its problems."""
+
+
+def render_site(project: Project, options: RenderOptions, problems: Problems,
+                cache: PageCache | None = None) -> Rendered:
+    """Every protocol page, home, index and "Referenced by" page of every language.
+
+    With a ``cache`` (live preview), a protocol page is rendered again only when
+    something it shows changed: see :func:`_page_inputs`. The caller empties the cache
+    when settings, glossary or calculators change.
+    """
     rendered = Rendered()
     protocols = published(project, options)
     graph = build_graph(protocols)  # once for the site: every page needs everyone's links
+    kept: PageCache = {}
     for lang in project.site.codes:
         for protocol in protocols:
-            rendered.files[page_path(lang, protocol.id)] = render_protocol(
-                project, protocol, lang, options, problems, rendered.links, graph)
+            if cache is None:
+                text = render_protocol(project, protocol, lang, options, problems,
+                                       rendered.links, graph)
+            else:
+                inputs = _page_inputs(project, protocol, options, graph)
+                page = cache.get((lang, protocol.id))
+                if page is None or page[0] != inputs:
+                    found, links = Problems(), dict[str, set[str]]()
+                    page = (inputs, render_protocol(project, protocol, lang, options, found,
+                                                    links, graph),
+                            links.get(protocol.id, set()), found.items)
+                kept[(lang, protocol.id)] = page
+                text = page[1]
+                problems.extend(page[3])
+                rendered.links.setdefault(protocol.id, set()).update(page[2])
+            rendered.files[page_path(lang, protocol.id)] = text
         rendered.files[f"{lang}/index.md"] = render_home(project, protocols, lang)
         rendered.files.update(render_indexes(project, protocols, lang, options.today))
         rendered.files.update(referenced_by_pages(project, graph, lang))
+    if cache is not None:
+        cache.clear()
+        cache.update(kept)
     return rendered
+
+
+def _page_inputs(project: Project, protocol: Protocol, options: RenderOptions,
+                 graph: LinkGraph) -> tuple[object, ...]:
+    """Everything a protocol page shows that can change between two previews.
+
+    The protocol itself, the date (banners of overdue reviews), and every protocol the
+    page names: those it links to, those linking to it and its related ones, whose
+    titles and very existence appear on it. Compared with ``==``, which for the same
+    protocol object is an identity check (a protocol whose files did not change is
+    the very object of the last preview).
+    """
+    named = graph.links_from(protocol.id) | set(graph.referenced_by(protocol.id)) \
+        | set(protocol.related)
+    return (protocol, options.today,
+            *((pid, project.protocols.get(pid)) for pid in sorted(named)))
 
 
 def render_protocol(project: Project, protocol: Protocol, lang: str, options: RenderOptions,

@@ -1,4 +1,5 @@
-"""Live preview reuses unchanged protocols; what it loads is what a fresh load gives."""
+"""Live preview reuses unchanged protocols and pages; what it loads and generates is what a
+fresh load and render give."""
 
 from __future__ import annotations
 
@@ -25,7 +26,10 @@ def _outcome(root: Path, cache: pipeline.PreviewCache | None) -> tuple[list[Prob
     problems = loaded.problems.sorted()
     if loaded.problems.errors:
         return problems, {}
-    return problems, pipeline.render(loaded, TODAY, include_unpublished=True)
+    try:
+        return problems, pipeline.render(loaded, TODAY, include_unpublished=True, cache=cache)
+    except SourceError as exc:
+        return sorted(set(exc.problems)), {}
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -73,11 +77,18 @@ def test_preview_cache_gives_a_fresh_load_after_every_kind_of_edit(
     assert {built for _, built, _ in outcomes} == {True, False}, outcomes
 
 
-def test_preview_cache_reuses_unchanged_protocols(make_project: ProjectFactory) -> None:
+def test_preview_cache_reuses_unchanged_protocols_and_pages(make_project: ProjectFactory) -> None:
     root = make_project({**minimal_protocol("one", "One"), **minimal_protocol("two", "Two")})
     cache = pipeline.PreviewCache()
-    first = pipeline.load(root, cache).project.protocols
+    first = pipeline.load(root, cache)
+    pipeline.render(first, TODAY, include_unpublished=True, cache=cache)
+    pages = dict(cache.pages)
     _edit(root / P / "two/en.md", "Text.", "Text, changed.")
-    second = pipeline.load(root, cache).project.protocols
-    assert second["one"] is first["one"]
-    assert second["two"] is not first["two"]
+    second = pipeline.load(root, cache)
+    pipeline.render(second, TODAY, include_unpublished=True, cache=cache)
+    assert second.project.protocols["one"] is first.project.protocols["one"]
+    assert second.project.protocols["two"] is not first.project.protocols["two"]
+    # "one" and "two" do not link to each other: only the pages of "two" are rendered again.
+    assert cache.pages[("nl", "one")] is pages[("nl", "one")]
+    assert cache.pages[("nl", "two")] is not pages[("nl", "two")]
+    assert "Text, changed." in cache.pages[("en", "two")][1]
