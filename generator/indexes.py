@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
-
 from .collate import initial, sort_key
 from .glossary import with_abbreviations
 from .model import Body, PageKind, Project, Protocol, SiteConfig
@@ -261,7 +259,8 @@ def _letter_id(letter: str) -> str:
 
 
 def _date(value: date, lang: str) -> str:
-    return format_date(value, format="long", locale=lang)
+    from .render import long_date  # render imports this module; import when used
+    return long_date(value, lang)
 
 
 def _escape(text: str) -> str:

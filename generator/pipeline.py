@@ -57,6 +57,7 @@ def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
     if cache is None:
         protocols = load_protocols(root, site.codes, problems)
     else:
+        cache.refresh(root)
         protocols = cache.load_protocols(root, site.codes, problems)
     glossary = load_glossary(root, site.codes, problems)
     specs = _load_calculators(root, problems) if cache is None else cache.calculators(root, problems)
@@ -134,14 +135,14 @@ class PreviewCache:
 
     def calculators(self, root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
         """The calculator specs, loaded and proven by their vectors once per settings."""
-        self._check_settings(root)
         if self.specs is None:
             found = Problems()
             self.specs = (_load_calculators(root, found), found.items)
         problems.extend(self.specs[1])
         return self.specs[0]
 
-    def _check_settings(self, root: Path) -> None:
+    def refresh(self, root: Path) -> None:
+        """Empty the cache if anything outside the protocol folders changed."""
         settings = _files(root, SETTINGS, skip=root / PROTOCOLS_DIR)
         if settings != self.settings:
             self.settings, self.folders, self.specs, self.links = settings, {}, None, {}
@@ -149,7 +150,6 @@ class PreviewCache:
 
     def load_protocols(self, root: Path, languages: tuple[str, ...],
                        problems: Problems) -> dict[str, Protocol]:
-        self._check_settings(root)
         protocols: dict[str, Protocol] = {}
         seen = {}
         for folder in protocol_folders(root, problems):
