@@ -24,6 +24,11 @@ BUNDLE = "pagefind"
 # content" link, and each calculator's "How this is calculated" (formulas, the label's
 # band table, ranges, sources), whose drugs and doses the protocol text itself carries.
 EXCLUDED = (".headerlink", ".md-skip", ".calculator-details")
+# What a reader searches for: the protocols and the calculators, in every language (the
+# default language at the root, the others under <lang>/). Home, the index lists, the
+# History and "Referenced by" pages only name protocols, so a query for a protocol would
+# find them all beside it; left out, they are not even read (half the pages of a site).
+SEARCHED = "{protocols,calculators,*/protocols,*/calculators}/*/index.html"
 # What the header's search (assets/search.js) loads: Pagefind's API, not its UI bundle,
 # run on the main thread (no pagefind-worker.js), five results at a time.
 LOADER = "pagefind.js"
@@ -43,7 +48,7 @@ def index_site(site_dir: Path) -> list[Problem]:
     """Index ``site_dir`` in place; a failure is a problem of the build, not a crash."""
     excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
     result = subprocess.run([_executable(), "--site", str(site_dir), "--output-subdir", BUNDLE,
-                             *excluded, "--quiet"],
+                             "--glob", SEARCHED, *excluded, "--quiet"],
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["failed"]
