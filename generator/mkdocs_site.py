@@ -27,6 +27,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from . import i18n_files
 from .fsutil import swap_in
 from .indexes import nav_entries
 from .model import SiteConfig
@@ -164,7 +165,8 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
         i18n = config.plugins["i18n"]
         i18n.current_language = lang
         i18n.building = True
-        mkdocs_build(config, serve_url=serve_url, dirty=dirty)
+        with i18n_files.patched():
+            mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
     return _run(build_one)
 
