@@ -42,8 +42,11 @@ def _name_search_dialog(output: str) -> str:
 
 # Elements whose text is kept byte for byte: preformatted text, and scripts and styles
 # (the CSP names Material's inline scripts by the hash of their exact text).
-VERBATIM = r"<(?P<tag>pre|textarea|script|style)\b.*?</(?P=tag)\s*>"
-WHITESPACE = re.compile(rf"({VERBATIM})|[ \t]*\n\s*", re.S | re.I)
+VERBATIM = re.compile(r"<(?P<tag>pre|textarea|script|style)\b.*?</(?P=tag)\s*>", re.S | re.I)
+# HTML's own whitespace (not Python's \s, which takes a no-break space for one): a line
+# break and all the whitespace after it.
+BREAK = re.compile(r"\n[ \t\n\r\f]*")
+TRAILING = " \t\r\f"
 
 
 def collapse_whitespace(html: str) -> str:
@@ -54,4 +57,18 @@ def collapse_whitespace(html: str) -> str:
     one space, so one line break renders the same; preformatted text, scripts and styles
     are left as they are.
     """
-    return WHITESPACE.sub(lambda m: m.group(1) or "\n", html)
+    parts = []
+    start = 0
+    for verbatim in VERBATIM.finditer(html):
+        parts += (_collapse(html[start:verbatim.start()]), verbatim.group(0))
+        start = verbatim.end()
+    parts.append(_collapse(html[start:]))
+    return "".join(parts)
+
+
+def _collapse(text: str) -> str:
+    # One pass for the line breaks and what follows them; the whitespace before each is
+    # stripped line by line (a regular expression for it tries every position: 3x slower).
+    lines = BREAK.sub("\n", text).split("\n")
+    last = lines.pop()  # not followed by a line break: its trailing spaces stay
+    return "\n".join([line.rstrip(TRAILING) for line in lines] + [last])

@@ -218,6 +218,16 @@ def test_collapsed_whitespace_renders_the_same_and_keeps_preformatted_text() -> 
         "<STYLE>p {\n  color: red }</STYLE>\n</div>\n")
 
 
+def test_collapsing_keeps_what_html_does_not_collapse() -> None:
+    """A no-break space renders even after a line break; trailing spaces with no line
+    break after them (end of the page, before a <pre>) are not a run to collapse."""
+    from generator.mkdocs_hooks import collapse_whitespace
+
+    assert collapse_whitespace("<p>a\n\u00a0\u00a0b</p>") == "<p>a\n\u00a0\u00a0b</p>"
+    assert collapse_whitespace("<p>a \t\r\n\f\n  b</p>  ") == "<p>a\nb</p>  "
+    assert collapse_whitespace("a  <pre> x \n y</pre>  \n b") == "a  <pre> x \n y</pre>\nb"
+
+
 def test_built_pages_have_their_indentation_collapsed(seed_build: Path) -> None:
     page = (seed_build / "site/protocols/cmv-icu/index.html").read_text(encoding="utf-8")
     outside_verbatim = re.sub(r"<(script|pre|style|textarea)\b.*?</\1>", "", page, flags=re.S)
