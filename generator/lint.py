@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 
 from .model import Body, Project, Protocol
-from .numbers import NOT_PROSE
+from .numbers import without_markup
 from .problems import Problems
 from .prose import prose_lines
 
@@ -50,11 +50,12 @@ def lint(project: Project, problems: Problems) -> None:
 def lint_protocol(protocol: Protocol, problems: Problems) -> None:
     for body in protocol.bodies.values():
         for number, line in prose_lines(body):
+            text = without_markup(line)  # the same for every rule that reads text, not markup
             for rule in RULES:
-                rule(protocol, body, number, line, problems)
+                rule(protocol, body, number, line, text, problems)
 
 
-def _contact_links(protocol: Protocol, body: Body, number: int, line: str,
+def _contact_links(protocol: Protocol, body: Body, number: int, line: str, text: str,
                    problems: Problems) -> None:
     for match in LINK_SCHEME.finditer(line):
         scheme = match.group(1).lower()
@@ -63,12 +64,10 @@ def _contact_links(protocol: Protocol, body: Body, number: int, line: str,
                        "write plain text")
 
 
-def _decimal_point(protocol: Protocol, body: Body, number: int, line: str,
+def _decimal_point(protocol: Protocol, body: Body, number: int, markup: str, line: str,
                    problems: Problems) -> None:
     if body.lang not in LANGUAGE_NAMES:
         return
-    for pattern, replacement in NOT_PROSE:
-        line = pattern.sub(replacement, line)
     for match in DECIMAL_POINT.finditer(line):
         whole, fraction = match.groups()
         if len(fraction) == 3 and THOUSANDS.match(whole):
@@ -80,10 +79,8 @@ def _decimal_point(protocol: Protocol, body: Body, number: int, line: str,
                          f"'{match.group(0)}'", f"write {whole},{fraction}")
 
 
-def _dose_without_unit(protocol: Protocol, body: Body, number: int, line: str,
+def _dose_without_unit(protocol: Protocol, body: Body, number: int, markup: str, line: str,
                        problems: Problems) -> None:
-    for pattern, replacement in NOT_PROSE:
-        line = pattern.sub(replacement, line)
     for match in DOSE.finditer(line):
         if AFTER_DOSE.match(line, match.end()):
             continue
@@ -92,5 +89,6 @@ def _dose_without_unit(protocol: Protocol, body: Body, number: int, line: str,
                        "write the unit, e.g. '5 mg' or '5 mg/kg'")
 
 
-Rule = Callable[[Protocol, Body, int, str, Problems], None]
+# A rule gets a prose line as written and as text (markup replaced: :func:`without_markup`).
+Rule = Callable[[Protocol, Body, int, str, str, Problems], None]
 RULES: tuple[Rule, ...] = (_contact_links, _decimal_point, _dose_without_unit)

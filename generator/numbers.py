@@ -18,6 +18,7 @@ numbering, heading ids, citations, link targets and code are not compared.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -41,19 +42,30 @@ DOTTED_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
 PLAIN_POINT = re.compile(r"^\d+(\.\d+)?$")
 PLAIN_COMMA = re.compile(r"^\d+(,\d+)?$")
 
-# Markup whose digits are not clinical numbers; replaced before numbers are read.
-NOT_PROSE = (
-    (re.compile(r"\{[:#.][^}]*\}"), " "),                                   # ids, attr lists
-    (re.compile(r"\[@[^\]]*\]"), " "),                                      # citations
-    (re.compile(r"\[\[[^\]|]*\|([^\]]*)\]\]"), r" \1 "),                    # [[id|label]]
-    (re.compile(r"\[\[[^\]]*\]\]"), " "),                                   # [[id#anchor]]
-    (re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$"), " "),                         # link definitions
-    (re.compile(r"\]\([^)]*\)"), "] "),                                     # link targets
-    (re.compile(r"<[^>]*>"), " "),                                          # HTML tags
-    (re.compile(r"\b[a-z][a-z0-9+.-]*:[^\s)\]>]+", re.I), " "),             # URLs
-    (re.compile(r"^(\s*(?:[-*+>]\s+)*)\d+[.)](?=\s)"), r"\1 "),              # list numbering
-    (re.compile(r"\bq(\d+)h\b"), r" \1 "),                                  # q8h: every 8 hours
+# Markup whose digits are not clinical numbers; replaced before numbers are read. Each
+# pattern comes with a text it cannot match without (or None): a line without that text
+# is not searched, which saves most of the time of the checks on long protocols.
+NOT_PROSE: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
+    (re.compile(r"\{[:#.][^}]*\}"), " ", "{"),                               # ids, attr lists
+    (re.compile(r"\[@[^\]]*\]"), " ", "[@"),                                 # citations
+    (re.compile(r"\[\[[^\]|]*\|([^\]]*)\]\]"), r" \1 ", "[["),               # [[id|label]]
+    (re.compile(r"\[\[[^\]]*\]\]"), " ", "[["),                              # [[id#anchor]]
+    (re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$"), " ", "]:"),                    # link definitions
+    (re.compile(r"\]\([^)]*\)"), "] ", "]("),                                # link targets
+    (re.compile(r"<[^>]*>"), " ", "<"),                                     # HTML tags
+    (re.compile(r"\b[a-z][a-z0-9+.-]*:[^\s)\]>]+", re.I), " ", ":"),         # URLs
+    (re.compile(r"^(\s*(?:[-*+>]\s+)*)\d+[.)](?=\s)"), r"\1 ", None),         # list numbering
+    (re.compile(r"\bq(\d+)h\b"), r" \1 ", "q"),                              # q8h: every 8 hours
 )
+
+
+def without_markup(line: str) -> str:
+    """``line`` with the markup of :data:`NOT_PROSE` replaced, in that order."""
+    for pattern, replacement, needs in NOT_PROSE:
+        if needs is None or needs in line:
+            line = pattern.sub(replacement, line)
+    return line
+
 
 COUNT_WORDS = {
     "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
@@ -109,22 +121,33 @@ def parse_number(text: str, lang: str) -> list[Decimal]:
     return [Decimal(part) for part in re.split(r"[.,]", text)]
 
 
-def _words_to_digits(line: str, lang: str) -> str:
+@functools.cache
+def _frequency_rules(lang: str) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], Any], ...]]:
+    """The rewrites of :func:`_words_to_digits` in ``lang``, in order, and a pattern that
+    finds a word every one of them needs ("times", "maal", "kali", ...)."""
     pattern, singles = FREQUENCY.get(lang, FREQUENCY["en"])
     counts = COUNT_WORDS.get(lang, COUNT_WORDS["en"])
-    regex = re.compile(pattern.format(counts="|".join(counts)), re.I)
-    line = regex.sub(lambda m: f" {counts[m.group(1).lower()]} ", line)
-    for word, value in singles.items():
-        line = re.sub(rf"\b{word}\b", f" {value} ", line, flags=re.I)
+    rules: list[tuple[re.Pattern[str], Any]] = [
+        (re.compile(pattern.format(counts="|".join(counts)), re.I),
+         lambda m: f" {counts[m.group(1).lower()]} ")]
+    rules += [(re.compile(rf"\b{word}\b", re.I), f" {value} ") for word, value in singles.items()]
     if lang == "id":
-        line = ID_ONCE.sub(" 1 ", line)
+        rules.append((ID_ONCE, " 1 "))
+    needed = {"en": ["times"], "nl": ["maal", "keer"], "id": ["kali"]}.get(lang, ["times"])
+    return re.compile("|".join([*needed, *singles]), re.I), tuple(rules)
+
+
+def _words_to_digits(line: str, lang: str) -> str:
+    needs, rules = _frequency_rules(lang)
+    if not needs.search(line):
+        return line
+    for regex, replacement in rules:
+        line = regex.sub(replacement, line)
     return line
 
 
 def numbers_in_line(line: str, number: int, lang: str) -> list[Occurrence]:
-    for pattern, replacement in NOT_PROSE:
-        line = pattern.sub(replacement, line)
-    line = _words_to_digits(line, lang)
+    line = _words_to_digits(without_markup(line), lang)
     found: list[Occurrence] = []
     for match in NUMBER.finditer(line):
         unit_match = UNIT.match(line, match.end())
@@ -189,18 +212,21 @@ def check_numbers(project: Project, problems: Problems) -> None:
 
 
 def check_protocol_numbers(protocol: Protocol, problems: Problems) -> None:
+    left: list[Section] | None = None  # the original's, read once for all translations
     for lang, body in sorted(protocol.bodies.items()):
         if lang == protocol.original_language:
             continue
         # Only translations of the current version must match; an outdated one
         # is marked as such on its page, and its numbers may rightly differ.
         if body.translation_of_version == protocol.version:
-            _compare(protocol, body, problems)
+            left = left if left is not None else sections(protocol.original)
+            _compare(protocol, left, body, problems)
 
 
-def _compare(protocol: Protocol, translation: Body, problems: Problems) -> None:
+def _compare(protocol: Protocol, left: list[Section], translation: Body,
+             problems: Problems) -> None:
     original = protocol.original
-    left, right = sections(original), sections(translation)
+    right = sections(translation)
     if [s.id for s in left] != [s.id for s in right]:
         return  # validate reports the differing headings; sections cannot be paired
     used: set[NumberException] = set()
