@@ -35,6 +35,9 @@ DRUG_SUFFIX = (r"[a-z]+(?:vir|mab|cillin|mycin|micin|floxacin|oxacin|azole|cycli
 NUMBER_TEXT = r"\d+(?:[.,]\d+)*"
 DOSE = re.compile(rf"\b((?:{DOSE_WORDS})|{DRUG_SUFFIX})\s+({NUMBER_TEXT}"
                   rf"(?:\s*[-–]\s*{NUMBER_TEXT})?)(?!\d)", re.I)
+# What every dose above has: a letter, whitespace, a digit. Lines without it (most prose)
+# are not searched for doses, which takes the drug-name pattern a while per word.
+MAY_BE_DOSE = re.compile(r"[a-z]\s+\d", re.I)
 # What may follow a dose's number: a unit, a frequency, a duration, or "of" (dose 2 of 3).
 AFTER_DOSE = re.compile(
     r"\s*(?:[a-zµμ]*/|%|(?:mg|g|mcg|µg|μg|microgram|ng|kg|ml|l|dl|iu|ie|e|u|units?|"
@@ -81,6 +84,8 @@ def _decimal_point(protocol: Protocol, body: Body, number: int, markup: str, lin
 
 def _dose_without_unit(protocol: Protocol, body: Body, number: int, markup: str, line: str,
                        problems: Problems) -> None:
+    if not MAY_BE_DOSE.search(line):
+        return
     for match in DOSE.finditer(line):
         if AFTER_DOSE.match(line, match.end()):
             continue
