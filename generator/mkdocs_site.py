@@ -23,6 +23,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+from watchdog import events
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -146,6 +149,25 @@ def _run(build_one: Callable[[], None]) -> list[str]:
     return log.messages
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled once per process, not once per build: the live
+    preview builds again on every edit (a template whose source changed is compiled
+    again: Jinja checks each one's checksum)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
                    versioned: bool, lang: str, dirty: bool = False, strict: bool = True,
                    serve_url: str | None = None) -> list[str]:
@@ -165,6 +187,18 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
         i18n = config.plugins["i18n"]
         i18n.current_language = lang
         i18n.building = True
+        theme, make_env = config.theme, config.theme.get_env
+
+        def get_env() -> jinja2.Environment:
+            env = make_env()
+            env.bytecode_cache = COMPILED_TEMPLATES
+            return env
+
+        theme.get_env = get_env  # type: ignore[method-assign]
+        if dirty:
+            # 404.html and sitemap.xml do not change with an edit; rebuilt, they would
+            # become this language's (the site's are the default language's: see build).
+            theme.static_templates = set()
         with i18n_files.patched():
             mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
@@ -227,6 +261,60 @@ def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
 DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
+class _Changes:
+    """MkDocs' handler, given the events that change the sources.
+
+    Reading a file is an event too (inotify's open and close); the preview reads every
+    source on every rebuild, so without the filter each rebuild would ask for the next.
+    A folder created, removed or moved (a protocol added or taken out whole) is passed on
+    as a change of that path: MkDocs' handler skips folder events, because its polling
+    also reports the files inside, which file events do not.
+    """
+
+    FILTER = [events.FileCreatedEvent, events.FileDeletedEvent, events.FileModifiedEvent,
+              events.FileMovedEvent, events.FileClosedEvent, events.DirCreatedEvent,
+              events.DirDeletedEvent, events.DirMovedEvent]
+
+    def __init__(self, handler: events.FileSystemEventHandler) -> None:
+        self.handler = handler
+
+    def dispatch(self, event: events.FileSystemEvent) -> None:
+        if event.is_directory:
+            event = events.FileModifiedEvent(event.src_path)
+        self.handler.dispatch(event)
+
+
+def _watch(server: Any, paths: list[Path], report: Callable[[str], None]) -> None:
+    """Watch ``paths`` with the system's file events (inotify on Linux), else by polling.
+
+    MkDocs polls: it lists and stats every watched file twice a second, in the server's
+    own process. At a thousand protocols that is 4,000 files, a fifth of a core while
+    idle, and an edit waits for the next poll and then for the interpreter the poller
+    holds. File events cost nothing until a file changes. Where the system has none for
+    these folders (some network shares; out of inotify watches) MkDocs' polling stays.
+    """
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    polling = server.observer
+    observer = Observer()
+    schedule = observer.schedule
+    observer.schedule = lambda handler, path, **kwargs: schedule(  # type: ignore[method-assign]
+        _Changes(handler), path, event_filter=_Changes.FILTER, **kwargs)
+    server.observer = observer
+    try:
+        for path in paths:
+            server.watch(str(path))
+    except OSError as exc:
+        report(f"Watching the sources by polling (no file events: {exc})")
+        observer.unschedule_all()
+        server.observer = polling if isinstance(polling, PollingObserver) else PollingObserver()
+        server._watched_paths.clear()  # MkDocs' bookkeeping of the failed attempt
+        server._watch_refs.clear()
+        for path in paths:
+            server.watch(str(path))
+
+
 def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str, watch: list[Path],
           regenerate: Callable[[], list[str] | None], report: Callable[[str], None]) -> None:
     """A live preview on MkDocs' own live-reloading server, rebuilt page by page.
@@ -287,9 +375,7 @@ def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str, watch: lis
         if code == 404 and (site_dir / "404.html").is_file() else None
     try:
         build_site()
-        for path in watch:
-            if path.exists():
-                server.watch(str(path))
+        _watch(server, [path for path in watch if path.exists()], report)
         try:
             server.serve()  # type: ignore[no-untyped-call]
         except KeyboardInterrupt:

@@ -153,7 +153,7 @@ class PreviewCache:
         protocols: dict[str, Protocol] = {}
         seen = {}
         for folder in protocol_folders(root, problems):
-            files = _files(folder, [folder])
+            files = _files(folder.parent, [folder.name])
             cached = self.folders.get(folder.name)
             if cached is None or cached[0] != files:
                 found = Problems()

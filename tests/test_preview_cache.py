@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from generator import pipeline
 from generator.problems import Problem, SourceError
 
@@ -92,3 +94,16 @@ def test_preview_cache_reuses_unchanged_protocols_and_pages(make_project: Projec
     assert cache.pages[("nl", "one")] is pages[("nl", "one")]
     assert cache.pages[("nl", "two")] is not pages[("nl", "two")]
     assert "Text, changed." in cache.pages[("en", "two")][1]
+
+
+def test_preview_cache_sees_an_edit_with_a_relative_root(make_project: ProjectFactory,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project given as a relative path (the API allows it): an edit is still seen."""
+    root = make_project(minimal_protocol("one", "One"))
+    monkeypatch.chdir(root)
+    cache = pipeline.PreviewCache()
+    first = pipeline.load(Path("."), cache)
+    _edit(root / P / "one/en.md", "Text.", "Text, changed.")
+    second = pipeline.load(Path("."), cache)
+    assert second.project.protocols["one"] is not first.project.protocols["one"]
+    assert "Text, changed." in second.project.protocols["one"].bodies["en"].text

@@ -8,6 +8,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from .conftest import ProjectFactory, minimal_protocol
 
@@ -101,3 +105,100 @@ def test_serve_keeps_the_last_good_pages_and_drops_a_removed_protocol(
         output = server.communicate(timeout=20)[0]
     assert "no-such-protocol" in output, output
     assert "A file was removed: rebuilt the whole site" in output, output
+
+
+def _server(tmp_path: Path) -> Any:
+    from mkdocs.livereload import LiveReloadServer
+
+    return LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=_free_port(),
+                            root=str(tmp_path))
+
+
+def test_the_preview_watches_by_file_events(tmp_path: Path) -> None:
+    from watchdog.observers.polling import PollingObserver
+
+    from generator.mkdocs_site import _watch
+
+    server = _server(tmp_path)
+    messages: list[str] = []
+    _watch(server, [tmp_path], messages.append)
+    assert not isinstance(server.observer, PollingObserver)
+    assert list(server._watched_paths) == [str(tmp_path)] and messages == []
+
+
+def test_the_preview_polls_where_there_are_no_file_events(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchdog.observers
+    from watchdog.observers.polling import PollingObserver
+
+    from generator.mkdocs_site import _watch
+
+    class NoEvents(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, *args: Any, **kwargs: Any) -> Any:
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchdog.observers, "Observer", NoEvents)
+    server = _server(tmp_path)
+    messages: list[str] = []
+    _watch(server, [tmp_path, tmp_path / "sub"], messages.append)
+    assert isinstance(server.observer, PollingObserver)
+    assert list(server._watched_paths) == [str(tmp_path), str(tmp_path / "sub")]
+    assert messages == ["Watching the sources by polling (no file events: "
+                        "[Errno 28] inotify watch limit reached)"]
+
+
+def test_a_rebuilt_language_leaves_the_sites_404_page(seed_build: Path, tmp_path: Path) -> None:
+    """A dirty rebuild of Dutch renders the edited page again, and 404.html stays the
+    default language's (MkDocs would render it again, in Dutch)."""
+    from generator import mkdocs_site
+    from generator.config import load_site_config
+    from generator.problems import Problems
+
+    site_dir = tmp_path / "site"
+    shutil.copytree(seed_build / "site", site_dir)
+    page = site_dir / "nl/protocols/cmv-icu/index.html"
+    before_404, before_page = (site_dir / "404.html").read_bytes(), page.stat().st_mtime_ns
+    docs = tmp_path / "content"
+    shutil.copytree(seed_build / "content", docs)  # with their times
+    time.sleep(0.01)
+    (docs / "nl/protocols/cmv-icu.md").touch()
+    settings = load_site_config(seed_build, Problems())
+    mkdocs_site.build_language(seed_build, settings, docs, site_dir, False, "nl", dirty=True,
+                               strict=False)
+    assert page.stat().st_mtime_ns > before_page
+    assert (site_dir / "404.html").read_bytes() == before_404
+    assert not (site_dir / "nl/404.html").exists() or b'lang="nl"' in (
+        site_dir / "nl/404.html").read_bytes()
+
+
+def _rebuild_wanted(server: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server._want_rebuild:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_reading_the_sources_asks_for_no_rebuild_and_changing_them_does(tmp_path: Path) -> None:
+    from generator.mkdocs_site import _watch
+
+    sources = tmp_path / "protocol_src"
+    (sources / "one").mkdir(parents=True)
+    (sources / "one/en.md").write_text("text")
+    server = _server(tmp_path / "site")
+    _watch(server, [sources], lambda message: None)
+    server.observer.start()
+    try:
+        time.sleep(0.2)
+        (sources / "one/en.md").read_text()  # what every rebuild does to every source
+        assert not _rebuild_wanted(server, 0.5)
+        for change in (lambda: (sources / "one/en.md").write_text("edited"),
+                       lambda: (sources / "two").mkdir(),
+                       lambda: (sources / "one").rename(tmp_path / "taken-out")):
+            server._want_rebuild = False
+            change()
+            assert _rebuild_wanted(server, 3)
+    finally:
+        server.observer.stop()
+        server.observer.join()
