@@ -55,29 +55,45 @@ def write_tree(files: Mapping[str, str | bytes], dest: Path) -> None:
             path.write_text(data, encoding="utf-8")
 
 
-def sync_tree(files: Mapping[str, str | bytes], dest: Path) -> list[str]:
+def sync_tree(files: Mapping[str, str | bytes], dest: Path,
+              known: dict[str, bytes] | None = None) -> list[str]:
     """Make ``dest`` hold exactly ``files``, touching only what changed (for live preview).
+
+    ``known``, kept by the caller between calls, holds what the last call left in
+    ``dest``: a file still there is compared with it instead of being read again, and
+    only the files it lists are candidates for removal. Empty, the first call reads and
+    walks ``dest`` in full (it may hold an earlier build's files).
 
     Returns the relative paths written or removed.
     """
     changed: list[str] = []
     wanted = {rel: data.encode("utf-8") if isinstance(data, str) else data
               for rel, data in files.items()}
+    first = not known
+    known = {} if known is None else known
     for rel, data in wanted.items():
         path = dest / rel
-        if path.is_file() and path.read_bytes() == data:
+        if path.is_file() and (known[rel] if rel in known else path.read_bytes()) == data:
+            known[rel] = data
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
+        known[rel] = data
         changed.append(rel)
-    if dest.is_dir():
-        for path in sorted(dest.rglob("*"), reverse=True):
-            rel = path.relative_to(dest).as_posix()
-            if path.is_file() and rel not in wanted:
+    stale = sorted(dest.rglob("*"), reverse=True) if first and dest.is_dir() else sorted(
+        {dest / rel for rel in known if rel not in wanted}, reverse=True)
+    for path in stale:
+        rel = path.relative_to(dest).as_posix()
+        if rel not in wanted:
+            if path.is_file():
                 path.unlink()
                 changed.append(rel)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+            known.pop(rel, None)
+    for path in {path.parent for path in stale if not path.is_dir()} | {
+            path for path in stale if path.is_dir()}:
+        while path != dest and path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+            path = path.parent
     return changed

@@ -111,6 +111,7 @@ class PreviewCache:
     targets: tuple[object, ...] = ()
     links: dict[str, tuple[Protocol, list[Problem]]] = field(default_factory=dict)
     pages: PageCache = field(default_factory=dict)
+    written: dict[str, bytes] = field(default_factory=dict)  # content/ as last written
 
     def link_problems(self, project: Project, calculators: frozenset[str]) -> list[Problem]:
         """What resolving every body finds, again only for the protocols that changed.
@@ -285,4 +286,4 @@ def generate_preview(root: Path, today: date | None = None,
     loaded = _loaded_or_fail(root, cache)
     files = render(loaded, today or date.today(), include_unpublished=True, releases=releases,
                    cache=cache)
-    return loaded, sync_tree(files, root / CONTENT_DIR)
+    return loaded, sync_tree(files, root / CONTENT_DIR, cache.written if cache else None)
