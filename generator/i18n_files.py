@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from mkdocs.structure.files import File
-from mkdocs_static_i18n import folder
-from mkdocs_static_i18n.config import RE_LOCALE
+from mkdocs_static_i18n import folder  # type: ignore[import-untyped]
+from mkdocs_static_i18n.config import RE_LOCALE  # type: ignore[import-untyped]
 
 original = folder.create_i18n_file
 
@@ -45,8 +45,9 @@ def create_i18n_file(file: File, current_language: str, default_language: str,
                      all_languages: list[str], config: Any) -> File:
     src_path, dest_path = file.src_uri, file.dest_uri
     if not (_ordinary(src_path) and _ordinary(dest_path)):
-        return original(file, current_language, default_language, all_languages, config)
-    new = File(file.src_path, config.docs_dir, file.dest_path, config.use_directory_urls,
+        theirs: File = original(file, current_language, default_language, all_languages, config)
+        return theirs
+    new: Any = File(file.src_path, config.docs_dir, file.dest_path, config.use_directory_urls,
                dest_uri=file.dest_uri, inclusion=file.inclusion)
 
     # The plugin: the first folder is the locale if it is a language or looks like one.
@@ -87,7 +88,8 @@ def create_i18n_file(file: File, current_language: str, default_language: str,
     if localization:
         relative = _under(new.src_uri, localization)
         new.norm_src_uri = relative if relative is not None else new.src_uri
-    return new
+    made: File = new
+    return made
 
 
 @contextmanager

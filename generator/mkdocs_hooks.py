@@ -57,7 +57,7 @@ def collapse_whitespace(html: str) -> str:
     one space, so one line break renders the same; preformatted text, scripts and styles
     are left as they are.
     """
-    parts = []
+    parts: list[str] = []
     start = 0
     for verbatim in VERBATIM.finditer(html):
         parts += (_collapse(html[start:verbatim.start()]), verbatim.group(0))

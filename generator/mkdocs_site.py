@@ -25,10 +25,10 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
-from watchdog import events
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from watchdog import events
 
 from . import i18n_files
 from .fsutil import swap_in
@@ -190,11 +190,11 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
         theme, make_env = config.theme, config.theme.get_env
 
         def get_env() -> jinja2.Environment:
-            env = make_env()
+            env: jinja2.Environment = make_env()
             env.bytecode_cache = COMPILED_TEMPLATES
             return env
 
-        theme.get_env = get_env  # type: ignore[method-assign]
+        theme.get_env = get_env
         if dirty:
             # 404.html and sitemap.xml do not change with an edit; rebuilt, they would
             # become this language's (the site's are the default language's: see build).
@@ -261,7 +261,7 @@ def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
 DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
-class _Changes:
+class _Changes(events.FileSystemEventHandler):
     """MkDocs' handler, given the events that change the sources.
 
     Reading a file is an event too (inotify's open and close); the preview reads every
