@@ -12,19 +12,30 @@ numbers depend on the machine, so they are reported, never asserted.
 
 Peak memory is the largest sum of RSS over the build's whole process tree,
 sampled from /proc every 50 ms (parallel language builds count together).
+
+The live preview: `protocols serve` on the same project; one protocol's English title is
+edited and the edit undone, three times, and each time the served page is fetched every
+50 ms until it shows the change. The column gives the median and the longest of the six.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import re
 import shutil
+import signal
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -137,11 +148,75 @@ def pagefind_first_query(site: Path) -> dict[str, int]:
     return {lang: first_query_bytes(site, lang) for lang in LANGS}
 
 
+# The protocol edited in the preview measurement: one of the middle of the corpus, with
+# links both ways, so its page and those naming it are generated again.
+EDITED = 5
+EDITS = 6  # three edits, each followed by its undo
+POLL = 0.05
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def _until(check: Callable[[], bool], seconds: float) -> float:
+    """Seconds until ``check()`` holds, polled every 50 ms; an error after ``seconds``."""
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > seconds:
+            raise SystemExit(f"preview: no change after {seconds} s")
+        time.sleep(POLL)
+    return time.monotonic() - start
+
+
+def _shows(url: str, text: str, wanted: bool) -> bool:
+    return (text in _fetch(url)) == wanted
+
+
+def preview_latency(root: Path) -> list[float]:
+    """`protocols serve` on the project: seconds from saving an edit of one protocol's
+    English title to the served page showing it, for each edit and each undo."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/protocols/synthetic-{EDITED:04d}/"
+    body = root / f"protocol_src/protocols/synthetic-{EDITED:04d}/en.md"
+    original = body.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.*)$", original, re.M)
+    assert title is not None
+    log = (root / "serve.log").open("w", encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--dev-addr",
+                               f"127.0.0.1:{port}"], cwd=root, stdout=log, stderr=log)
+    seconds = []
+    try:
+        _until(lambda: title.group(1) in _fetch(url), 900)
+        time.sleep(2)  # settled
+        for n in range(EDITS // 2):
+            marker = f"Edited{n}"
+            body.write_text(original.replace(title.group(0), f"{title.group(0)} {marker}", 1),
+                            encoding="utf-8")
+            seconds.append(_until(partial(_shows, url, marker, True), 60))
+            time.sleep(1)
+            body.write_text(original, encoding="utf-8")
+            seconds.append(_until(partial(_shows, url, marker, False), 60))
+            time.sleep(1)
+    finally:
+        body.write_text(original, encoding="utf-8")
+        server.send_signal(signal.SIGTERM)
+        server.wait(60)
+        log.close()
+    return seconds
+
+
 def du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def bench(count: int, tmp: Path) -> list[str]:
+def bench(count: int, tmp: Path, preview: bool = True) -> list[str]:
     root = tmp / f"n{count}"
     make_project(root, count)
     python = sys.executable
@@ -150,21 +225,25 @@ def bench(count: int, tmp: Path) -> list[str]:
     plain = timed([python, "-m", "mkdocs", "build", "-q", "-f", str(
         plain_config(root, root / "content", root / "plain-site"))], root)
     plain_out = measure_output(root / "plain-site", lunr_first_query(root / "plain-site"))
+    latency = preview_latency(root) if preview else []
+    shown = (f"{statistics.median(latency):.1f} / {max(latency):.1f} s" if latency else "-")
     rows = []
-    for name, run, out, ratio in (("protocols build", ours, ours_out, ours.seconds / plain.seconds),
-                                  ("plain Material", plain, plain_out, 1.0)):
+    for name, run, out, ratio, edit in (
+            ("protocols build", ours, ours_out, ours.seconds / plain.seconds, shown),
+            ("plain Material", plain, plain_out, 1.0, "-")):
         search = " / ".join(f"{out.search[lang] / 1024:.0f}" for lang in LANGS)
         rows.append(f"| {count} | {name} | {run.seconds:.1f} s | {ratio:.2f}x "
                     f"| {run.peak_rss / 2**20:.0f} MB | {out.largest_page / 1024:.1f} KB "
-                    f"| {out.total / 2**20:.1f} MB | {search} |")
+                    f"| {out.total / 2**20:.1f} MB | {search} | {edit} |")
     print(f"N={count}: largest page {ours_out.largest_name}", file=sys.stderr)
     shutil.rmtree(root)
     return rows
 
 
 HEADER = ("| N | build | wall time | ratio to plain | peak memory | largest page "
-          "| total output | first-query search KB (en / nl / id) |\n"
-          "|---|---|---|---|---|---|---|---|")
+          "| total output | first-query search KB (en / nl / id) "
+          "| preview: edit visible (median / max) |\n"
+          "|---|---|---|---|---|---|---|---|---|")
 
 
 def main(counts: list[int]) -> None:
