@@ -168,6 +168,40 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 COMPILED_TEMPLATES = _CompiledTemplates()
 
 
+@contextmanager
+def _one_markdown_per_build() -> Iterator[None]:
+    """MkDocs makes a new Python-Markdown converter for every page: its extensions loaded
+    and its parser built again, a twentieth of each build. While this lasts, a page gets
+    the converter of the previous page with the same settings, reset, which is how
+    Python-Markdown is meant to be reused (``Markdown.reset``: every extension's state,
+    the abbreviations and the table of contents included). MkDocs registers its own
+    per-page processors on it by name, replacing the previous page's. The parallel
+    build's test compares the site with mkdocs-static-i18n's own build, made without it.
+    """
+    from mkdocs.structure import pages
+
+    engine = getattr(pages, "markdown")  # noqa: B009 (not exported: mypy)
+    made: dict[tuple[int, int], Any] = {}
+
+    class Reused:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(engine, name)
+
+        @staticmethod
+        def Markdown(*, extensions: Any, extension_configs: Any) -> Any:
+            key = (id(extensions), id(extension_configs))
+            if key not in made:
+                made[key] = engine.Markdown(extensions=extensions,
+                                            extension_configs=extension_configs)
+            return made[key].reset()
+
+    setattr(pages, "markdown", Reused())  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(pages, "markdown", engine)  # noqa: B010
+
+
 def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
                    versioned: bool, lang: str, dirty: bool = False, strict: bool = True,
                    serve_url: str | None = None) -> list[str]:
@@ -199,7 +233,7 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
             # 404.html and sitemap.xml do not change with an edit; rebuilt, they would
             # become this language's (the site's are the default language's: see build).
             theme.static_templates = set()
-        with i18n_files.patched():
+        with i18n_files.patched(), _one_markdown_per_build():
             mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
     return _run(build_one)

@@ -119,3 +119,26 @@ def test_a_failing_language_fails_the_build_and_leaves_no_parts(
         "MkDocs: Doc file 'nl/protocols/acme.md' contains a link 'missing.md', "
         "but the target 'nl/protocols/missing.md' is not found among documentation files."]
     assert sorted(path.name for path in root.iterdir() if path.name.startswith("out")) == []
+
+
+def test_a_page_gets_no_abbreviation_or_link_of_the_page_before(
+        make_project: ProjectFactory) -> None:
+    """Each build reuses one Markdown converter, reset between pages: an abbreviation or
+    a link reference defined on one page does not reach the next."""
+    root = make_project({f"{P}/{pid}/{name}": text for pid in ("aaa", "zzz") for name, text in {
+        "protocol.yaml": MINIMAL_YAML.format(id=pid),
+        "en.md": f"---\ntitle: {pid}\n---\n\nText.\n"}.items()})
+    loaded = pipeline.load(root)
+    files = pipeline.render(loaded, date(2026, 1, 1), include_unpublished=False)
+    for pid in ("aaa", "zzz"):
+        files[f"en/protocols/{pid}.md"] = (str(files[f"en/protocols/{pid}.md"])
+                                          + "\n\nQZX and [the ref][r].\n")
+    files["en/protocols/aaa.md"] = (str(files["en/protocols/aaa.md"])
+                                    + "\n*[QZX]: Quux zeta\n\n[r]: https://example.org/\n")
+    write_tree(files, root / "docs")
+    assert mkdocs_site.build(root, loaded.project.site, root / "docs", root / "out", jobs=1) == []
+    defined = (root / "out/protocols/aaa/index.html").read_text(encoding="utf-8")
+    undefined = (root / "out/protocols/zzz/index.html").read_text(encoding="utf-8")
+    assert '<abbr title="Quux zeta">QZX</abbr>' in defined and "https://example.org/" in defined
+    assert "Quux zeta" not in undefined and "https://example.org/" not in undefined
+    assert "[the ref][r]" in undefined
