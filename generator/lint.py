@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .model import Body, Project, Protocol
+from .model import Body, Protocol
 from .numbers import without_markup
 from .problems import Problems
 from .prose import prose_lines
@@ -43,11 +43,6 @@ AFTER_DOSE = re.compile(
     r"\s*(?:[a-zµμ]*/|%|(?:mg|g|mcg|µg|μg|microgram|ng|kg|ml|l|dl|iu|ie|e|u|units?|"
     r"eenheden|unit|mmol|µmol|μmol|meq|dd|x|times|maal|keer|kali|daily|daags|"
     r"days?|dagen|dag|hari|weeks?|weken|minggu|h|uur|jam|of|van|dari)\b)", re.I)
-
-
-def lint(project: Project, problems: Problems) -> None:
-    for protocol in project.protocols.values():
-        lint_protocol(protocol, problems)
 
 
 def lint_protocol(protocol: Protocol, problems: Problems) -> None:

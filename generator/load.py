@@ -48,16 +48,6 @@ SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
 PARAGRAPH_LIKE = re.compile(r"^\s*([-*+>|#<]|\d+[.)]\s|$)")
 
 
-def load_protocols(root: Path, languages: tuple[str, ...],
-                   problems: Problems) -> dict[str, Protocol]:
-    protocols: dict[str, Protocol] = {}
-    for folder in protocol_folders(root, problems):
-        protocol = load_protocol(folder, f"{PROTOCOLS_DIR}/{folder.name}", languages, problems)
-        if protocol is not None:
-            protocols[protocol.id] = protocol
-    return protocols
-
-
 def protocol_folders(root: Path, problems: Problems) -> list[Path]:
     base = root / PROTOCOLS_DIR
     if not base.is_dir():

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
-from .model import Body, NumberException, Project, Protocol
+from .model import Body, NumberException, Protocol
 from .problems import Problems
 from .prose import prose_lines
 from .yamlpos import LineList, LineMap
@@ -204,11 +204,6 @@ def parse_exceptions(value: Any, rel: str, line: int, lang: str,
 
 
 # ---------------------------------------------------------------- the check
-
-
-def check_numbers(project: Project, problems: Problems) -> None:
-    for protocol in project.protocols.values():
-        check_protocol_numbers(protocol, problems)
 
 
 def check_protocol_numbers(protocol: Protocol, problems: Problems) -> None:

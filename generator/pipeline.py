@@ -9,9 +9,11 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
+from multiprocessing import get_context
 from pathlib import Path
 
 from . import mkdocs_site
@@ -21,14 +23,14 @@ from .config import load_site_config
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .glossary import load_glossary
 from .history import render_history
-from .lint import lint, lint_protocol
-from .load import PROTOCOLS_DIR, load_protocol, load_protocols, protocol_folders
+from .lint import lint_protocol
+from .load import PROTOCOLS_DIR, load_protocol, protocol_folders
 from .model import Project, Protocol
-from .numbers import check_numbers, check_protocol_numbers
+from .numbers import check_protocol_numbers
 from .problems import Problem, Problems, SourceError
 from .releases import ReleaseLog
 from .render import PageCache, RenderOptions, published, render_site
-from .sanitize import check_bodies, check_protocol_bodies
+from .sanitize import check_protocol_bodies
 from .transforms import Context, resolve
 from .validate import validate
 
@@ -55,7 +57,12 @@ def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
     if site is None:
         raise SourceError(problems.sorted())
     if cache is None:
-        protocols = load_protocols(root, site.codes, problems)
+        protocols = {}
+        names = [folder.name for folder in protocol_folders(root, problems)]
+        for protocol, found in read_and_check(root, names, site.codes):
+            problems.extend(found)
+            if protocol is not None:
+                protocols[protocol.id] = protocol
     else:
         cache.refresh(root)
         protocols = cache.load_protocols(root, site.codes, problems)
@@ -65,10 +72,6 @@ def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
                       calculators=specs)
     calculators = frozenset(specs)
     validate(project, set(calculators), problems)
-    if cache is None:  # (the cache has checked each protocol on its own)
-        check_numbers(project, problems)
-        check_bodies(project, problems)
-        lint(project, problems)
     if cache is None:
         for protocol in protocols.values():
             problems.extend(_link_problems(project, protocol, calculators))
@@ -84,6 +87,37 @@ def _link_problems(project: Project, protocol: Protocol,
     for lang, body in protocol.bodies.items():
         resolve(Context(project, protocol, body, lang, found, set(calculators)))
     return found.items
+
+
+# From this many protocols on, a second process reads and checks half of them (at 1,000,
+# 4 s become about 2.5); below, starting it costs more than it saves.
+PARALLEL_FROM = 200
+
+
+def read_and_check(root: Path, names: list[str], languages: tuple[str, ...]
+                   ) -> list[tuple[Protocol | None, list[Problem]]]:
+    """Each protocol folder in ``names`` read and checked on its own (:func:`check_protocol`):
+    the protocol, if it could be read, and its problems, in the order of ``names``."""
+    if len(names) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return _read_and_check(root, names, languages)
+    half = len(names) // 2
+    # spawn, not fork: the caller may have threads (a test server, a watcher).
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        later = pool.submit(_read_and_check, root, names[half:], languages)
+        return _read_and_check(root, names[:half], languages) + later.result()
+
+
+def _read_and_check(root: Path, names: list[str], languages: tuple[str, ...]
+                    ) -> list[tuple[Protocol | None, list[Problem]]]:
+    results: list[tuple[Protocol | None, list[Problem]]] = []
+    for name in names:
+        found = Problems()
+        protocol = load_protocol(root / PROTOCOLS_DIR / name, f"{PROTOCOLS_DIR}/{name}",
+                                 languages, found)
+        if protocol is not None:
+            check_protocol(protocol, found)
+        results.append((protocol, found.items))
+    return results
 
 
 def check_protocol(protocol: Protocol, problems: Problems) -> None:

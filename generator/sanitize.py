@@ -20,7 +20,7 @@ import secrets
 
 import nh3
 
-from .model import Body, Project, Protocol
+from .model import Body, Protocol
 from .problems import Problems
 from .prose import line_of_offset, prose_text
 
@@ -39,12 +39,6 @@ MARKDOWN_URL = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([a-z
                           re.I | re.M)
 UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data):")
 HTML_IN_TEXT = re.compile(r"<\s*[a-z/!]", re.I)
-
-
-def check_bodies(project: Project, problems: Problems) -> None:
-    for protocol in project.protocols.values():
-        for body in protocol.bodies.values():
-            check_body(body, problems)
 
 
 def check_protocol_bodies(protocol: Protocol, problems: Problems) -> None:

@@ -107,3 +107,23 @@ def test_preview_cache_sees_an_edit_with_a_relative_root(make_project: ProjectFa
     second = pipeline.load(Path("."), cache)
     assert second.project.protocols["one"] is not first.project.protocols["one"]
     assert "Text, changed." in second.project.protocols["one"].bodies["en"].text
+
+
+def test_sources_read_in_two_processes_are_those_read_in_one(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large projects are read and checked in two processes: the same protocols and
+    problems, in the same order, as in one."""
+    root = make_project({**minimal_protocol("one", "One"), **minimal_protocol("two", "Two"),
+                         f"{P}/bad/protocol.yaml": "id: bad\nversion: [\n",
+                         f"{P}/three/protocol.yaml": "id: three\n"}, seeds=True)
+    names = sorted(path.name for path in (root / P).iterdir())
+    assert len(names) >= 5
+    one = pipeline._read_and_check(root, names, ("en", "nl", "id"))
+    alone = pipeline.load(root)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
+    two = pipeline.read_and_check(root, names, ("en", "nl", "id"))
+    assert two == one
+    assert any(found for _, found in one) and sum(p is not None for p, _ in one) >= 4
+    together = pipeline.load(root)
+    assert together.problems.items == alone.problems.items
+    assert together.project == alone.project
