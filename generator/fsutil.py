@@ -73,27 +73,24 @@ def sync_tree(files: Mapping[str, str | bytes], dest: Path,
     known = {} if known is None else known
     for rel, data in wanted.items():
         path = dest / rel
-        if path.is_file() and (known[rel] if rel in known else path.read_bytes()) == data:
-            known[rel] = data
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        if not (path.is_file() and (known[rel] if rel in known else path.read_bytes()) == data):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+            changed.append(rel)
         known[rel] = data
-        changed.append(rel)
-    stale = sorted(dest.rglob("*"), reverse=True) if first and dest.is_dir() else sorted(
-        {dest / rel for rel in known if rel not in wanted}, reverse=True)
-    for path in stale:
+    stale = dest.rglob("*") if first and dest.is_dir() else (dest / rel for rel in known)
+    for path in sorted(stale, reverse=True):  # a folder's files before the folder
         rel = path.relative_to(dest).as_posix()
-        if rel not in wanted:
-            if path.is_file():
-                path.unlink()
-                changed.append(rel)
-            known.pop(rel, None)
-    for path in {path.parent for path in stale if not path.is_dir()} | {
-            path for path in stale if path.is_dir()}:
-        while path != dest and path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-            path = path.parent
+        if rel in wanted:
+            continue
+        known.pop(rel, None)
+        if path.is_file():
+            path.unlink()
+            changed.append(rel)
+        folder = path if path.is_dir() else path.parent
+        while folder != dest and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
     return changed

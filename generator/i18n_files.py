@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.structure.files import File
 from mkdocs_static_i18n import folder  # type: ignore[import-untyped]
@@ -45,8 +45,8 @@ def create_i18n_file(file: File, current_language: str, default_language: str,
                      all_languages: list[str], config: Any) -> File:
     src_path, dest_path = file.src_uri, file.dest_uri
     if not (_ordinary(src_path) and _ordinary(dest_path)):
-        theirs: File = original(file, current_language, default_language, all_languages, config)
-        return theirs
+        return cast(File, original(file, current_language, default_language, all_languages,
+                                   config))
     new: Any = File(file.src_path, config.docs_dir, file.dest_path, config.use_directory_urls,
                dest_uri=file.dest_uri, inclusion=file.inclusion)
 
@@ -88,8 +88,7 @@ def create_i18n_file(file: File, current_language: str, default_language: str,
     if localization:
         relative = _under(new.src_uri, localization)
         new.norm_src_uri = relative if relative is not None else new.src_uri
-    made: File = new
-    return made
+    return cast(File, new)
 
 
 @contextmanager

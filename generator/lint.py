@@ -53,36 +53,36 @@ def lint_protocol(protocol: Protocol, problems: Problems) -> None:
                 rule(protocol, body, number, line, text, problems)
 
 
-def _contact_links(protocol: Protocol, body: Body, number: int, line: str, text: str,
+def _contact_links(protocol: Protocol, body: Body, number: int, markup: str, text: str,
                    problems: Problems) -> None:
-    for match in LINK_SCHEME.finditer(line):
+    for match in LINK_SCHEME.finditer(markup):
         scheme = match.group(1).lower()
         problems.error(body.path, number, f"a '{scheme}:' link in clinical text",
                        "phone and mail apps turn numbers and addresses into links; "
                        "write plain text")
 
 
-def _decimal_point(protocol: Protocol, body: Body, number: int, markup: str, line: str,
+def _decimal_point(protocol: Protocol, body: Body, number: int, markup: str, text: str,
                    problems: Problems) -> None:
     if body.lang not in LANGUAGE_NAMES:
         return
-    for match in DECIMAL_POINT.finditer(line):
+    for match in DECIMAL_POINT.finditer(text):
         whole, fraction = match.groups()
         if len(fraction) == 3 and THOUSANDS.match(whole):
             continue  # 10.000 is ten thousand in Dutch and Indonesian
-        if VERSION_WORD.search(line[: match.start()]):
+        if VERSION_WORD.search(text[: match.start()]):
             continue
         problems.warning(body.path, number,
                          f"decimal point in {LANGUAGE_NAMES[body.lang]} text: "
                          f"'{match.group(0)}'", f"write {whole},{fraction}")
 
 
-def _dose_without_unit(protocol: Protocol, body: Body, number: int, markup: str, line: str,
+def _dose_without_unit(protocol: Protocol, body: Body, number: int, markup: str, text: str,
                        problems: Problems) -> None:
-    if not MAY_BE_DOSE.search(line):
+    if not MAY_BE_DOSE.search(text):
         return
-    for match in DOSE.finditer(line):
-        if AFTER_DOSE.match(line, match.end()):
+    for match in DOSE.finditer(text):
+        if AFTER_DOSE.match(text, match.end()):
             continue
         problems.error(body.path, number,
                        f"dose without a unit: '{match.group(1)} {match.group(2)}'",

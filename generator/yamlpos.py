@@ -95,7 +95,7 @@ def _fast(text: str) -> tuple[Any, list[tuple[Any, int]]] | None:
     Text with a character PyYAML's reader refuses goes to the careful loader first:
     libyaml is more lenient there, and such text must fail as it always has. So does
     text with a tab: libyaml takes "0<tab>" where PyYAML's scanner refuses the tab (found
-    by the property test below); editors' files seldom have one.
+    by tests/test_properties.py); editors' files seldom have one.
     """
     if not _HAS_LIBYAML or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None
