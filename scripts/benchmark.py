@@ -20,7 +20,8 @@ end (see set_aside).
 
 The live preview, once every build is timed: `protocols serve` on each project; one
 protocol's English title is edited and the edit undone, three times, and each time the
-served page is fetched every 50 ms until it shows the change. The column gives the median and the longest of the six.
+served page is fetched every 50 ms until it shows the change. The column gives the median
+and the longest of the six.
 """
 
 from __future__ import annotations
