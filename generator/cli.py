@@ -250,6 +250,8 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
 
     # A service manager stops us with SIGTERM: shut down as cleanly as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # else a caller chose so
+        signal.signal(signal.SIGINT, _interrupt)
     print(f"Serving on http://{args.dev_addr}/ (drafts included)", file=sys.stderr)
     mkdocs_site.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr,
                       watch=[root / name for name in WATCHED], regenerate=regenerate,
@@ -258,6 +260,14 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    """Stop serving on the first Ctrl-C or SIGTERM, and ignore any that follow.
+
+    Another one would interrupt the shutdown itself (closing the port, removing the
+    preview's temporary site): Ctrl-C pressed twice, or SIGTERM sent to `make serve`'s
+    process group, which make passes on to us a second time.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -202,3 +204,35 @@ def test_reading_the_sources_asks_for_no_rebuild_and_changing_them_does(tmp_path
     finally:
         server.observer.stop()
         server.observer.join()
+
+
+def test_a_second_stop_signal_does_not_cut_the_shutdown_short(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    """Ctrl-C pressed again while the preview stops, or SIGTERM sent to `make serve`'s
+    process group (make passes its own on to the server, which so gets two): the first
+    stops the server, the rest must not interrupt its shutdown. Before, one of them could
+    land in the middle of it: the process ended with an error (130) before closing the
+    port and removing its temporary site, or went on serving pages it had deleted."""
+    root = make_project(seeds=True)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "TMPDIR": str(temporary)})
+    try:
+        assert _wait_for(f"http://127.0.0.1:{port}/nl/protocols/cmv-icu/", "CMV", 60) is not None
+        assert list(temporary.iterdir()), "the preview's site is in the temporary folder"
+        end = time.monotonic() + 2
+        while server.poll() is None and time.monotonic() < end:
+            for stop in (signal.SIGTERM, signal.SIGINT):
+                server.send_signal(stop)
+                time.sleep(0.002)
+        output = server.communicate(timeout=20)[0]
+    finally:
+        server.kill()
+    assert server.returncode == 0, output
+    assert not list(temporary.iterdir()), "the temporary site was left behind"
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the port is still served"
