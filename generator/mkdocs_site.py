@@ -2,11 +2,15 @@
 
 It adds the per-language plugin settings derived from ``site_config/`` to the
 project's ``mkdocs.yml`` through MkDocs' documented ``load_config`` overrides,
-and runs MkDocs' own build or serve. Nothing of MkDocs or its plugins is patched;
-the parallel build sets the two attributes mkdocs-static-i18n itself sets before
-building a language (``current_language``, ``building``), so each process builds one
-language as the plugin would, and tests/test_parallel_build.py proves the result is
-the plugin's own build, byte for byte, with two site-wide files documented there.
+and runs MkDocs' own build or serve. The parallel build sets the two attributes
+mkdocs-static-i18n itself sets before building a language (``current_language``,
+``building``), so each process builds one language as the plugin would, and
+tests/test_parallel_build.py proves the result is the plugin's own build, byte for byte,
+with two site-wide files documented there. For speed, and only while one of our builds
+runs, three things are replaced by equivalents, each compared with what it replaces in
+its tests: the plugin's per-file step (``i18n_files``), MkDocs' new Markdown converter
+per page (one per build, reset: :func:`_one_markdown_per_build`) and the theme's
+template compilation (kept per process: :data:`COMPILED_TEMPLATES`).
 """
 
 from __future__ import annotations
