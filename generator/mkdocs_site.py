@@ -7,10 +7,12 @@ mkdocs-static-i18n itself sets before building a language (``current_language``,
 ``building``), so each process builds one language as the plugin would, and
 tests/test_parallel_build.py proves the result is the plugin's own build, byte for byte,
 with two site-wide files documented there. For speed, and only while one of our builds
-runs, three things are replaced by equivalents, each compared with what it replaces in
+runs, four things are replaced by equivalents, each compared with what it replaces in
 its tests: the plugin's per-file step (``i18n_files``), MkDocs' new Markdown converter
-per page (one per build, reset: :func:`_one_markdown_per_build`) and the theme's
-template compilation (kept per process: :data:`COMPILED_TEMPLATES`).
+per page (one per build, reset: :func:`_one_markdown_per_build`), MkDocs' parse of each
+page's raw HTML for anchors (made only when a link needs it:
+:func:`_raw_html_parsed_when_needed`) and the theme's template compilation (kept per
+process: :data:`COMPILED_TEMPLATES`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
@@ -206,6 +209,62 @@ def _one_markdown_per_build() -> Iterator[None]:
         setattr(pages, "markdown", engine)  # noqa: B010
 
 
+class _AnchorIds(AbstractSet[str]):
+    """A page's anchor ids for MkDocs' anchor check: the ids of its Markdown (``tree``)
+    and those of its raw HTML, which MkDocs finds by parsing the page's whole text with
+    its own HTML parser. Here that parse waits until the check asks for an anchor that
+    is not in ``tree``: the ids are the same, and most pages are never parsed."""
+
+    def __init__(self, tree: AbstractSet[str], text: str, parser: Callable[[], Any]) -> None:
+        self.tree, self.text, self.parser = tree, text, parser
+        self._raw: set[str] | None = None
+
+    def raw(self) -> set[str]:
+        if self._raw is None:
+            parser = self.parser()
+            parser.feed(self.text)
+            parser.close()
+            self._raw, self.text = parser.present_anchor_ids, ""
+        return self._raw
+
+    def __contains__(self, anchor: object) -> bool:
+        return anchor in self.tree or anchor in self.raw()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(set(self.tree) | self.raw())
+
+    def __len__(self) -> int:
+        return len(set(self.tree) | self.raw())
+
+    def __ror__(self, tree: Any) -> Any:
+        # MkDocs' `tree_ids | raw_html_ids`: the union, still unparsed.
+        return _AnchorIds(set(tree) | set(self.tree), self.text, self.parser) \
+            if self._raw is None else set(tree) | self.raw()
+
+
+@contextmanager
+def _raw_html_parsed_when_needed() -> Iterator[None]:
+    """MkDocs parses every page's text for the ids in its raw HTML, only to check links
+    to anchors: a twentieth of each build. While this lasts, its preprocessor keeps the
+    text and :class:`_AnchorIds` parses it, with MkDocs' own parser, the first time a
+    link's anchor is not among the page's Markdown ids (tests/test_parallel_build.py)."""
+    from mkdocs.structure import pages
+
+    original = pages._RawHTMLPreprocessor
+
+    class Deferred(original):  # type: ignore[misc,valid-type]
+        def run(self, lines: list[str]) -> list[str]:
+            self.present_anchor_ids = _AnchorIds(frozenset(), "\n".join(lines),
+                                                 pages._HTMLHandler)
+            return lines
+
+    setattr(pages, "_RawHTMLPreprocessor", Deferred)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(pages, "_RawHTMLPreprocessor", original)  # noqa: B010
+
+
 def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
                    versioned: bool, lang: str, dirty: bool = False, strict: bool = True,
                    serve_url: str | None = None) -> list[str]:
@@ -237,7 +296,7 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
             # 404.html and sitemap.xml do not change with an edit; rebuilt, they would
             # become this language's (the site's are the default language's: see build).
             theme.static_templates = set()
-        with i18n_files.patched(), _one_markdown_per_build():
+        with i18n_files.patched(), _one_markdown_per_build(), _raw_html_parsed_when_needed():
             mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
     return _run(build_one)

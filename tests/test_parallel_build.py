@@ -142,3 +142,50 @@ def test_a_page_gets_no_abbreviation_or_link_of_the_page_before(
     assert '<abbr title="Quux zeta">QZX</abbr>' in defined and "https://example.org/" in defined
     assert "Quux zeta" not in undefined and "https://example.org/" not in undefined
     assert "[the ref][r]" in undefined
+
+
+def test_anchors_in_raw_html_are_checked_as_mkdocs_checks_them(
+        make_project: ProjectFactory) -> None:
+    """MkDocs' anchor check with the deferred parse of raw HTML (the pipeline's build)
+    finds what its own build finds: an anchor only in a page's raw HTML is there, one
+    that is nowhere is reported, with the same message."""
+    root = make_project({f"{P}/{pid}/{name}": text for pid in ("aaa", "zzz") for name, text in {
+        "protocol.yaml": MINIMAL_YAML.format(id=pid),
+        "en.md": f"---\ntitle: {pid}\n---\n\nText.\n"}.items()})
+    loaded = pipeline.load(root)
+    files = pipeline.render(loaded, date(2026, 1, 1), include_unpublished=False)
+    files["en/protocols/aaa.md"] = (str(files["en/protocols/aaa.md"])
+                                    + '\n<div class="x" id="only-raw">Raw.</div>\n\n'
+                                    + "Text <span id=\"inline-raw\">inline</span>.\n")
+    site = loaded.project.site
+    results = {}
+    for links in ("[a](aaa.md#only-raw) [b](aaa.md#inline-raw) [c](#top)",
+                  "[a](aaa.md#only-raw) [d](aaa.md#nowhere)"):
+        files["en/protocols/zzz.md"] = str(files["en/protocols/zzz.md"]) + f"\n\n{links}\n"
+        write_tree(files, root / "docs")
+        results[links] = (mkdocs_site.build(root, site, root / "docs", root / "ours", jobs=1),
+                          mkdocs_site.build_classic(root, site, root / "docs", root / "theirs"))
+    (ours_good, theirs_good), (ours_bad, theirs_bad) = results.values()
+    assert ours_good == theirs_good == []
+    assert [problem.message for problem in ours_bad] == [
+        problem.message for problem in theirs_bad] == [
+        "MkDocs: Doc file 'en/protocols/zzz.md' contains a link 'aaa.md#nowhere', "
+        "but the doc 'en/protocols/aaa.md' does not contain an anchor '#nowhere'."]
+
+
+def test_raw_html_is_parsed_only_for_an_anchor_not_among_the_markdown_ids() -> None:
+    parsed: list[str] = []
+
+    class Parser:
+        present_anchor_ids = {"raw"}
+
+        def feed(self, text: str) -> None:
+            parsed.append(text)
+
+        def close(self) -> None:
+            pass
+
+    ids = {"heading"} | mkdocs_site._AnchorIds(frozenset(), "<p id=raw>", Parser)
+    assert "heading" in ids and parsed == []
+    assert "raw" in ids and "missing" not in ids and parsed == ["<p id=raw>"]
+    assert sorted(ids) == ["heading", "raw"] and parsed == ["<p id=raw>"]
