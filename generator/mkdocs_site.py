@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import shutil
 import tempfile
 import time
@@ -175,6 +176,59 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 COMPILED_TEMPLATES = _CompiledTemplates()
 
 
+NAV_TEMPLATE = "partials/nav.html"
+
+
+def _share_the_nav(env: jinja2.Environment) -> None:
+    """Render the theme's navigation (its ``partials/nav.html``) once per folder of pages
+    outside the nav, instead of once per page.
+
+    Its output depends on the page only through the nav item that is the page or holds
+    it, and through links made relative to the page's URL (MkDocs' ``url`` filter). A
+    page outside the nav is no item, and from ``D/a/`` and ``D/b/`` a link to a target
+    under neither reads the same. So pages outside the nav that no nav link points under
+    share the rendering of their folder ``D`` (:func:`nav_key`); any other page renders
+    its own. The parallel build's test compares every page with mkdocs-static-i18n's
+    own build, made without this.
+    """
+    template = env.get_template(NAV_TEMPLATE)
+    render = template.root_render_func
+    shared: dict[str, str] = {}
+
+    def root_render_func(context: Any) -> Iterator[str]:
+        key = nav_key(context.get("page"), context.get("nav"), context.get("config"))
+        if key is None:
+            yield from render(context)
+            return
+        if key not in shared:
+            shared[key] = "".join(render(context))
+        yield shared[key]
+
+    template.root_render_func = root_render_func
+
+
+def nav_key(page: Any, nav: Any, config: Any) -> str | None:
+    """The folder whose rendering of the nav ``page`` shares, or None: its own.
+
+    The nav links to its items, the home page (``extra.homepage``) and the logo."""
+    if page is None or nav is None or config is None or page.url is None:
+        return None
+    targets = [item.url for item in _nav_items(nav.items)]
+    targets += [str(url) for url in (config["extra"].get("homepage"), config["theme"].get("logo"))
+                if url]
+    if any(item is page for item in nav.pages) or any(
+            target.startswith(page.url) for target in targets):
+        return None
+    return str(posixpath.dirname(page.url.rstrip("/")))
+
+
+def _nav_items(items: list[Any]) -> Iterator[Any]:
+    for item in items:
+        if getattr(item, "url", None) is not None:
+            yield item
+        yield from _nav_items(getattr(item, "children", None) or [])
+
+
 @contextmanager
 def _one_markdown_per_build() -> Iterator[None]:
     """MkDocs makes a new Python-Markdown converter for every page: its extensions loaded
@@ -289,6 +343,7 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
         def get_env() -> jinja2.Environment:
             env: jinja2.Environment = make_env()
             env.bytecode_cache = COMPILED_TEMPLATES
+            _share_the_nav(env)
             return env
 
         theme.get_env = get_env

@@ -189,3 +189,22 @@ def test_raw_html_is_parsed_only_for_an_anchor_not_among_the_markdown_ids() -> N
     assert "heading" in ids and parsed == []
     assert "raw" in ids and "missing" not in ids and parsed == ["<p id=raw>"]
     assert sorted(ids) == ["heading", "raw"] and parsed == ["<p id=raw>"]
+
+
+def test_pages_outside_the_nav_share_its_rendering_by_folder() -> None:
+    from types import SimpleNamespace as Item
+
+    home, a_to_z = Item(url=""), Item(url="indexes/a-z/")
+    nav = Item(items=[home, Item(title="Indexes", url=None, children=[a_to_z])],
+               pages=[home, a_to_z])
+    config = {"extra": {}, "theme": {"logo": None}}
+
+    def key(page: object) -> str | None:
+        return mkdocs_site.nav_key(page, nav, config)
+
+    assert key(Item(url="protocols/cmv-icu/")) == key(Item(url="protocols/acme/")) == "protocols"
+    assert key(Item(url="indexes/a-z--2/")) == "indexes"
+    assert key(home) is None and key(a_to_z) is None  # in the nav: each its own
+    assert key(Item(url="indexes/")) is None  # a nav link points under it
+    with_logo = {"extra": {}, "theme": {"logo": "assets/logo.svg"}}
+    assert mkdocs_site.nav_key(Item(url="assets/"), nav, with_logo) is None
