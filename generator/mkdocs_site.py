@@ -7,12 +7,13 @@ mkdocs-static-i18n itself sets before building a language (``current_language``,
 ``building``), so each process builds one language as the plugin would, and
 tests/test_parallel_build.py proves the result is the plugin's own build, byte for byte,
 with two site-wide files documented there. For speed, and only while one of our builds
-runs, four things are replaced by equivalents, each compared with what it replaces in
+runs, five things are replaced by equivalents, each compared with what it replaces in
 its tests: the plugin's per-file step (``i18n_files``), MkDocs' new Markdown converter
 per page (one per build, reset: :func:`_one_markdown_per_build`), MkDocs' parse of each
 page's raw HTML for anchors (made only when a link needs it:
-:func:`_raw_html_parsed_when_needed`) and the theme's template compilation (kept per
-process: :data:`COMPILED_TEMPLATES`).
+:func:`_raw_html_parsed_when_needed`), the theme's template compilation (kept per
+process: :data:`COMPILED_TEMPLATES`) and the rendering of three partials that read the
+same on every page of a folder (shared: :func:`_share_renderings`).
 """
 
 from __future__ import annotations
@@ -176,50 +177,63 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 COMPILED_TEMPLATES = _CompiledTemplates()
 
 
-NAV_TEMPLATE = "partials/nav.html"
+def _share_renderings(env: jinja2.Environment) -> None:
+    """Render three partials of the header and sidebar once per folder of pages (or once
+    per build), not once per page: the theme's navigation (:func:`nav_key`), its colour
+    palette switch (settings only) and the search box (partials/pagefind.html: its
+    strings and the link to the search bundle).
 
-
-def _share_the_nav(env: jinja2.Environment) -> None:
-    """Render the theme's navigation (its ``partials/nav.html``) once per folder of pages
-    outside the nav, instead of once per page.
-
-    Its output depends on the page only through the nav item that is the page or holds
-    it, and through links made relative to the page's URL (MkDocs' ``url`` filter). A
-    page outside the nav is no item, and from ``D/a/`` and ``D/b/`` a link to a target
-    under neither reads the same. So pages outside the nav that no nav link points under
-    share the rendering of their folder ``D`` (:func:`nav_key`); any other page renders
-    its own. The parallel build's test compares every page with mkdocs-static-i18n's
-    own build, made without this.
+    Such a partial depends on the page only through links made relative to the page's
+    URL (MkDocs' ``url`` filter) and, for the navigation, through the nav item that is
+    the page or holds it. From ``D/a/`` and ``D/b/`` a link to a target under neither
+    reads the same, so pages in one folder ``D`` that no link of the partial points under
+    share its rendering (:func:`folder_key`); any other page renders its own. The
+    parallel build's test compares every page with mkdocs-static-i18n's own build, made
+    without this.
     """
-    template = env.get_template(NAV_TEMPLATE)
-    render = template.root_render_func
-    shared: dict[str, str] = {}
+    def share(name: str, key_of: Callable[[Any], str | None]) -> None:
+        template = env.get_template(name)
+        render = template.root_render_func
+        shared: dict[str, str] = {}
 
-    def root_render_func(context: Any) -> Iterator[str]:
-        key = nav_key(context.get("page"), context.get("nav"), context.get("config"))
-        if key is None:
-            yield from render(context)
-            return
-        if key not in shared:
-            shared[key] = "".join(render(context))
-        yield shared[key]
+        def root_render_func(context: Any) -> Iterator[str]:
+            key = key_of(context)
+            if key is None:
+                yield from render(context)
+                return
+            if key not in shared:
+                shared[key] = "".join(render(context))
+            yield shared[key]
 
-    template.root_render_func = root_render_func
+        template.root_render_func = root_render_func
+
+    share("partials/nav.html",
+          lambda context: nav_key(context.get("page"), context.get("nav"), context.get("config")))
+    share("partials/palette.html", lambda context: "")
+    share("partials/pagefind.html", lambda context: folder_key(context.get("page"), ["pagefind/"]))
+
+
+def folder_key(page: Any, targets: list[str]) -> str | None:
+    """The folder of ``page`` if a partial linking to ``targets`` reads the same on every
+    page of that folder (no target is under the page), else None."""
+    if page is None or page.url is None or any(target.startswith(page.url)
+                                                 for target in targets):
+        return None
+    return str(posixpath.dirname(page.url.rstrip("/")))
 
 
 def nav_key(page: Any, nav: Any, config: Any) -> str | None:
     """The folder whose rendering of the nav ``page`` shares, or None: its own.
 
     The nav links to its items, the home page (``extra.homepage``) and the logo."""
-    if page is None or nav is None or config is None or page.url is None:
+    if page is None or nav is None or config is None:
+        return None
+    if any(item is page for item in nav.pages):
         return None
     targets = [item.url for item in _nav_items(nav.items)]
     targets += [str(url) for url in (config["extra"].get("homepage"), config["theme"].get("logo"))
                 if url]
-    if any(item is page for item in nav.pages) or any(
-            target.startswith(page.url) for target in targets):
-        return None
-    return str(posixpath.dirname(page.url.rstrip("/")))
+    return folder_key(page, targets)
 
 
 def _nav_items(items: list[Any]) -> Iterator[Any]:
@@ -343,7 +357,7 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
         def get_env() -> jinja2.Environment:
             env: jinja2.Environment = make_env()
             env.bytecode_cache = COMPILED_TEMPLATES
-            _share_the_nav(env)
+            _share_renderings(env)
             return env
 
         theme.get_env = get_env

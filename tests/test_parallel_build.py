@@ -208,3 +208,6 @@ def test_pages_outside_the_nav_share_its_rendering_by_folder() -> None:
     assert key(Item(url="indexes/")) is None  # a nav link points under it
     with_logo = {"extra": {}, "theme": {"logo": "assets/logo.svg"}}
     assert mkdocs_site.nav_key(Item(url="assets/"), nav, with_logo) is None
+    assert mkdocs_site.folder_key(Item(url="nl/protocols/acme/"), ["pagefind/"]) == "nl/protocols"
+    assert mkdocs_site.folder_key(Item(url="nl/"), ["pagefind/"]) == ""
+    assert mkdocs_site.folder_key(Item(url="pagefind/"), ["pagefind/"]) is None
