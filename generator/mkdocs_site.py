@@ -292,7 +292,7 @@ class _AnchorIds(AbstractSet[str]):
             parser = self.parser()
             parser.feed(self.text)
             parser.close()
-            self._raw, self.text = parser.present_anchor_ids, ""
+            self._raw = parser.present_anchor_ids
         return self._raw
 
     def __contains__(self, anchor: object) -> bool:
@@ -304,10 +304,9 @@ class _AnchorIds(AbstractSet[str]):
     def __len__(self) -> int:
         return len(set(self.tree) | self.raw())
 
-    def __ror__(self, tree: Any) -> Any:
+    def __ror__(self, tree: Any) -> _AnchorIds:
         # MkDocs' `tree_ids | raw_html_ids`: the union, still unparsed.
-        return _AnchorIds(set(tree) | set(self.tree), self.text, self.parser) \
-            if self._raw is None else set(tree) | self.raw()
+        return _AnchorIds(set(tree) | set(self.tree), self.text, self.parser)
 
 
 @contextmanager
