@@ -24,7 +24,7 @@ from .model import (
 )
 from .numbers import parse_exceptions
 from .problems import Problems
-from .prose import FENCE
+from .prose import OPENING_FENCE, fenced_lines
 from .yamlpos import LineList, LineMap, load_yaml
 
 PROTOCOLS_DIR = "protocol_src/protocols"
@@ -366,22 +366,16 @@ def _headings(text: str, first_line: int, rel: str,
     result: list[Heading] = []
     seen: dict[str, int] = {}
     ok = True
-    fence: str | None = None
-    fence_line = 0
+    code = fenced_lines(text)
+    unclosed: int | None = None
     previous = ""
     for offset, line in enumerate(text.split("\n")):
         number = first_line + offset
-        marker = FENCE.match(line)
-        if marker:
-            token = marker.group(1)
-            if fence is None:
-                fence, fence_line = token[0] * 3, number
-            elif token.startswith(fence):
-                fence = None
+        if offset in code:
             previous = ""
             continue
-        if fence is not None:
-            continue
+        if unclosed is None and OPENING_FENCE.fullmatch(line):
+            unclosed = number
         if SETEXT.match(line) and previous.strip() and not PARAGRAPH_LIKE.match(previous):
             problems.error(rel, number - 1, "underlined headings are not supported",
                            "write '## Heading {#heading-id}'")
@@ -420,8 +414,8 @@ def _headings(text: str, first_line: int, rel: str,
             continue
         seen[heading_id] = number
         result.append(Heading(level, content[: id_match.start()].strip(), heading_id, number))
-    if fence is not None:
-        problems.error(rel, fence_line, "a code block is never closed",
+    if unclosed is not None:
+        problems.error(rel, unclosed, "a code block is never closed",
                        "end it with a line of the same backticks or tildes")
         ok = False
     return tuple(result) if ok else None

@@ -11,34 +11,54 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from markdown.extensions.attr_list import get_attrs_and_remainder
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
 from .model import Body
 
-FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+# The engine's own rule (mkdocs.yml enables ``fenced_code``): a fence starts at column 0,
+# ends with the very same fence, and a block that is never closed is not code at all.
+FENCED_BLOCK = FencedBlockPreprocessor.FENCED_BLOCK_RE
+# A line that opens a fence as the engine would, whether or not it is ever closed.
+OPENING_FENCE = re.compile(r"(?:`{3,}[^`]*|~{3,}.*)")
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+TAB_LENGTH = 4  # Python-Markdown expands tabs before it looks for fences
 
 
 def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
+def fenced_lines(text: str) -> set[int]:
+    """The 0-based numbers of the lines that Python-Markdown's fenced_code turns into code.
+
+    The fences themselves count as code. It follows ``FencedBlockPreprocessor.run``: the same
+    pattern over the same tab-expanded text, and the same skip of a ``{`` that never closes.
+    """
+    expanded = text.expandtabs(TAB_LENGTH)
+    lines: set[int] = set()
+    index = 0
+    while match := FENCED_BLOCK.search(expanded, index):
+        if match.group("attrs") and get_attrs_and_remainder(match.group("attrs"))[1]:
+            index = match.end("attrs")
+            continue
+        first = expanded.count("\n", 0, match.start())
+        last = expanded.count("\n", 0, match.end())
+        lines.update(range(first, last + 1))
+        index = match.end()
+    return lines
+
+
 def body_lines(body: Body) -> Iterator[tuple[int, str, bool]]:
     """Every line of the body with its source line number and whether it is fenced code.
 
-    The one place that knows where code blocks start and end: the link resolver, the
-    link graph and every check read the body through it, so they agree on what is code.
+    The one place that knows where code blocks start and end: the heading reader, the link
+    resolver, the link graph and every check read the body through it, so they agree with
+    each other and with the engine on what is code.
     """
-    fence: str | None = None
+    code = fenced_lines(body.text)
     for offset, line in enumerate(body.text.split("\n")):
-        marker = FENCE.match(line)
-        if marker:
-            token = marker.group(1)
-            if fence is None:
-                fence = token[0] * 3
-            elif token.startswith(fence):
-                fence = None
-            yield body.first_line + offset, line, True
-            continue
-        yield body.first_line + offset, line, fence is not None
+        yield body.first_line + offset, line, offset in code
 
 
 def prose_lines(body: Body) -> Iterator[tuple[int, str]]:
