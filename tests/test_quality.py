@@ -1,4 +1,4 @@
-"""The code stays as STYLE.md asks: ruff and mypy clean (configuration in pyproject.toml)."""
+"""The code stays clean: ruff and mypy (configuration in pyproject.toml)."""
 
 from __future__ import annotations
 
