@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, speedups
 from .calculators import CalcInputError, calc_json, check_vectors, load_calculator
 from .gitutil import GitError
 from .model import ID_PATTERN
@@ -28,6 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     root = Path.cwd()
+    if unknown := speedups.unknown_names():
+        print(f"protocols: error: {speedups.SWITCH} names no speed-up {', '.join(unknown)} "
+              f"(known: all, {', '.join(sorted(speedups.NAMES))})", file=sys.stderr)
+        return 2
     try:
         code: int = args.run(root, args)
         return code

@@ -24,6 +24,8 @@ from mkdocs.structure.files import File
 from mkdocs_static_i18n import folder  # type: ignore[import-untyped]
 from mkdocs_static_i18n.config import RE_LOCALE  # type: ignore[import-untyped]
 
+from . import speedups
+
 original = folder.create_i18n_file
 
 
@@ -43,6 +45,7 @@ def _under(path: str, folder_name: str) -> str | None:
 
 def create_i18n_file(file: File, current_language: str, default_language: str,
                      all_languages: list[str], config: Any) -> File:
+    speedups.USED["i18n-files"] += 1
     src_path, dest_path = file.src_uri, file.dest_uri
     if not (_ordinary(src_path) and _ordinary(dest_path)):
         return cast(File, original(file, current_language, default_language, all_languages,

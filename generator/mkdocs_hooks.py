@@ -12,9 +12,6 @@ from typing import Any
 from generator.sanitize import sanitize_html
 from generator.search import extra_terms
 
-SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-SEARCH_LABEL = re.compile(r'class="md-search__input"[^>]*?aria-label="([^"]*)"')
-
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     # The search terms are added after sanitising: they are escaped text of our own.
@@ -24,20 +21,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    return collapse_whitespace(_name_search_dialog(output))
-
-
-def _name_search_dialog(output: str) -> str:
-    """Name Material's search dialog after its own (translated) search label.
-
-    axe-core: a dialog needs an accessible name (aria-dialog-name, serious); the theme
-    gives its search field one but not the dialog around it.
-    """
-    label = SEARCH_LABEL.search(output)
-    if label is None:
-        return output
-    named = SEARCH_DIALOG.replace('role="dialog"', f'role="dialog" aria-label="{label.group(1)}"')
-    return output.replace(SEARCH_DIALOG, named, 1)
+    return collapse_whitespace(output)
 
 
 # Elements whose text is kept byte for byte: preformatted text, and scripts and styles

@@ -6,14 +6,8 @@ and runs MkDocs' own build or serve. The parallel build sets the two attributes
 mkdocs-static-i18n itself sets before building a language (``current_language``,
 ``building``), so each process builds one language as the plugin would, and
 tests/test_parallel_build.py proves the result is the plugin's own build, byte for byte,
-with two site-wide files documented there. For speed, and only while one of our builds
-runs, five things are replaced by equivalents, each compared with what it replaces in
-its tests: the plugin's per-file step (``i18n_files``), MkDocs' new Markdown converter
-per page (one per build, reset: :func:`_one_markdown_per_build`), MkDocs' parse of each
-page's raw HTML for anchors (made only when a link needs it:
-:func:`_raw_html_parsed_when_needed`), the theme's template compilation (kept per
-process: :data:`COMPILED_TEMPLATES`) and the rendering of three partials that read the
-same on every page of a folder (shared: :func:`_share_renderings`).
+with two site-wide files documented there. Every engine internal a speed-up
+relies on is listed, with its reason, guard test and switch, in :mod:`generator.speedups`.
 """
 
 from __future__ import annotations
@@ -27,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -39,7 +33,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from watchdog import events
 
-from . import i18n_files
+from . import i18n_files, speedups
 from .fsutil import swap_in
 from .indexes import nav_entries
 from .model import SiteConfig
@@ -167,6 +161,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self.compiled: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        speedups.USED["compiled-templates"] += 1
         if bucket.key in self.compiled:
             bucket.bytecode_from_string(self.compiled[bucket.key])
 
@@ -201,7 +196,9 @@ def _share_renderings(env: jinja2.Environment) -> None:
             if key is None:
                 yield from render(context)
                 return
-            if key not in shared:
+            if key in shared:
+                speedups.USED["shared-renderings"] += 1
+            else:
                 shared[key] = "".join(render(context))
             yield shared[key]
 
@@ -265,6 +262,7 @@ def _one_markdown_per_build() -> Iterator[None]:
         @staticmethod
         def Markdown(*, extensions: Any, extension_configs: Any) -> Any:
             key = (id(extensions), id(extension_configs))
+            speedups.USED["one-markdown"] += 1
             if key not in made:
                 made[key] = engine.Markdown(extensions=extensions,
                                             extension_configs=extension_configs)
@@ -321,6 +319,7 @@ def _raw_html_parsed_when_needed() -> Iterator[None]:
 
     class Deferred(original):  # type: ignore[misc,valid-type]
         def run(self, lines: list[str]) -> list[str]:
+            speedups.USED["anchors-when-needed"] += 1
             self.present_anchor_ids = _AnchorIds(frozenset(), "\n".join(lines),
                                                  pages._HTMLHandler)
             return lines
@@ -351,23 +350,39 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
         i18n = config.plugins["i18n"]
         i18n.current_language = lang
         i18n.building = True
-        theme, make_env = config.theme, config.theme.get_env
-
-        def get_env() -> jinja2.Environment:
-            env: jinja2.Environment = make_env()
-            env.bytecode_cache = COMPILED_TEMPLATES
-            _share_renderings(env)
-            return env
-
-        theme.get_env = get_env
+        _speed_up_templates(config.theme)
         if dirty:
             # 404.html and sitemap.xml do not change with an edit; rebuilt, they would
             # become this language's (the site's are the default language's: see build).
-            theme.static_templates = set()
-        with i18n_files.patched(), _one_markdown_per_build(), _raw_html_parsed_when_needed():
+            config.theme.static_templates = set()
+        with ExitStack() as stack:
+            for name, patch in (("i18n-files", i18n_files.patched),
+                                ("one-markdown", _one_markdown_per_build),
+                                ("anchors-when-needed", _raw_html_parsed_when_needed)):
+                if speedups.is_on(name):
+                    stack.enter_context(patch())
             mkdocs_build(config, serve_url=serve_url, dirty=dirty)
 
     return _run(build_one)
+
+
+def _speed_up_templates(theme: Any) -> None:
+    """The theme's environment with its templates compiled once per process and three
+    partials rendered once per folder (each a switchable speed-up)."""
+    compiled, shared = speedups.is_on("compiled-templates"), speedups.is_on("shared-renderings")
+    if not (compiled or shared):
+        return
+    make_env = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env: jinja2.Environment = make_env()
+        if compiled:
+            env.bytecode_cache = COMPILED_TEMPLATES
+        if shared:
+            _share_renderings(env)
+        return env
+
+    theme.get_env = get_env
 
 
 def _problems(messages: list[str]) -> list[Problem]:
@@ -384,6 +399,8 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     ``jobs=1`` builds the languages one after another in this process (the same
     steps, for comparison and for machines with one core).
     """
+    if not speedups.is_on("language-processes"):
+        return build_classic(root, site, docs_dir, site_dir, versioned, strict, serve_url)
     langs = [lang.code for lang in site.languages]  # the default language first
     default = next(lang.code for lang in site.languages if lang.default)
     parts = {lang: site_dir.with_name(f"{site_dir.name}.{lang}") for lang in langs}
@@ -414,13 +431,22 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
 
 
 def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
-                  versioned: bool = False) -> list[Problem]:
+                  versioned: bool = False, strict: bool = True,
+                  serve_url: str | None = None) -> list[Problem]:
     """mkdocs-static-i18n's own build: every language in one process, one after another.
 
-    Not used by the pipeline (see :func:`build`); the tests compare the two.
+    The build with the speed-up ``language-processes`` off; the tests compare the two.
     """
-    messages = _run(lambda: mkdocs_build(_load(root, site, docs_dir, site_dir, versioned)))
-    return _problems(messages) or index_site(site_dir)
+    def build_all() -> None:
+        config = _load(root, site, docs_dir, site_dir, versioned, strict)
+        if serve_url is not None:
+            config["site_url"] = serve_url
+        mkdocs_build(config, serve_url=serve_url)
+
+    problems = _problems(_run(build_all))
+    if problems and strict:
+        return problems
+    return problems + index_site(site_dir)
 
 
 DIRTY_NOTICE = "A 'dirty' build is being performed"
@@ -461,6 +487,11 @@ def _watch(server: Any, paths: list[Path], report: Callable[[str], None]) -> Non
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
+    if not speedups.is_on("file-events"):
+        for path in paths:
+            server.watch(str(path))
+        return
+    speedups.USED["file-events"] += 1
     polling = server.observer
     observer = Observer()
     schedule = observer.schedule
@@ -527,6 +558,9 @@ def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str, watch: lis
         if any(not (docs_dir / name).exists() for name in changed):
             build_site()
             report("A file was removed: rebuilt the whole site")
+            return
+        if not speedups.is_on("language-processes"):
+            build_site()  # the plugin's own build knows no single language
             return
         touched = {name.split("/", 1)[0] for name in changed}
         # A file outside the language folders (an asset) is part of every language.
