@@ -1,6 +1,10 @@
-"""Benchmark `protocols build` against plain Material + mkdocs-static-i18n on the same bodies.
+"""Benchmark `protocols build` against plain Material + mkdocs-static-i18n.
 
-Usage: python scripts/benchmark.py 100 300 1000
+Usage: python scripts/benchmark.py [--busy-core] 100 300 1000
+
+Two plain builds are compared: one over the very pages our build generates, and one over the
+protocol bodies alone (one page per protocol and language, as a site without this project
+would have). ``--busy-core`` keeps one core busy with another process during every timed build.
 
 For each N it writes a synthetic project in the project's own source format
 (N protocols x en/nl/id, with cross-links, citations and, on every tenth
@@ -47,7 +51,7 @@ import yaml
 from synthetic import LANGS, REPO, make_project  # scripts/synthetic.py, beside this file
 
 
-def plain_config(root: Path, docs: Path, site: Path) -> Path:
+def plain_config(root: Path, docs: Path, site: Path, name: str = "plain.yml") -> Path:
     """Plain Material + static-i18n + lunr over the generated Markdown, protocols out of the nav."""
     project = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config = {
@@ -66,9 +70,20 @@ def plain_config(root: Path, docs: Path, site: Path) -> Path:
                            "nav": [{"Home": "index.md"}]} for lang in LANGS]}},
         ],
     }
-    path = root / "plain.yml"
+    path = root / name
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
+
+
+def bodies_docs(root: Path, docs: Path) -> None:
+    """The reader's corpus without this project: each protocol's body per language as a page
+    (its own syntax stays text), and a home page per language."""
+    for lang in LANGS:
+        (docs / lang / "protocols").mkdir(parents=True, exist_ok=True)
+        (docs / lang / "index.md").write_text("# Home\n", encoding="utf-8")
+    for body in sorted(root.glob("protocol_src/protocols/*/*.md")):
+        target = docs / body.stem / "protocols" / f"{body.parent.name}.md"
+        target.write_text(body.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 @dataclass
@@ -232,8 +247,10 @@ class Measured:
     root: Path
     ours: list[Run]
     plain: list[Run]
+    bodies: list[Run]
     ours_out: Output
     plain_out: Output
+    bodies_out: Output
 
 
 def bench(count: int, tmp: Path, repeat: int = REPEAT) -> Measured:
@@ -241,30 +258,39 @@ def bench(count: int, tmp: Path, repeat: int = REPEAT) -> Measured:
     make_project(root, count)
     python = sys.executable
     plain_yml = str(plain_config(root, root / "content", root / "plain-site"))
-    ours_runs, plain_runs = [], []
+    bodies_docs(root, root / "bodies")
+    bodies_yml = plain_config(root, root / "bodies", root / "bodies-site", "bodies.yml")
+    ours_runs, plain_runs, bodies_runs = [], [], []
     for run in range(repeat):
-        for name in ("site", "content", "plain-site"):  # every run starts from the sources
+        for name in ("site", "content", "plain-site", "bodies-site"):  # each run from the sources
             set_aside(root / name, tmp / "set-aside" / f"n{count}-{run}-{name}")
         ours_runs.append(timed([python, "-m", "generator.cli", "build", "--quiet", "--out",
                                 "site"], root))
         plain_runs.append(timed([python, "-m", "mkdocs", "build", "-q", "-f", plain_yml], root))
+        bodies_runs.append(timed([python, "-m", "mkdocs", "build", "-q", "-f", str(bodies_yml)],
+                                 root))
     ours_out = measure_output(root / "site", pagefind_first_query(root / "site"))
     plain_out = measure_output(root / "plain-site", lunr_first_query(root / "plain-site"))
+    bodies_out = measure_output(root / "bodies-site", lunr_first_query(root / "bodies-site"))
     print(f"N={count}: largest page {ours_out.largest_name}", file=sys.stderr)
-    return Measured(count, root, ours_runs, plain_runs, ours_out, plain_out)
+    return Measured(count, root, ours_runs, plain_runs, bodies_runs, ours_out, plain_out,
+                    bodies_out)
 
 
 def rows(measured: Measured, latency: list[float]) -> list[str]:
     shown = (f"{statistics.median(latency):.1f} / {max(latency):.1f} s" if latency else "-")
-    ours, plain = (min(run.seconds for run in runs) for runs in (measured.ours, measured.plain))
+    ours, plain, bodies = (min(run.seconds for run in runs)
+                           for runs in (measured.ours, measured.plain, measured.bodies))
     lines = []
     for name, runs, best, out, ratio, edit in (
-            ("protocols build", measured.ours, ours, measured.ours_out, ours / plain, shown),
-            ("plain Material", measured.plain, plain, measured.plain_out, 1.0, "-")):
+            ("protocols build", measured.ours, ours, measured.ours_out,
+             f"{ours / plain:.2f}x / {ours / bodies:.2f}x", shown),
+            ("plain, same pages", measured.plain, plain, measured.plain_out, "1.00x / -", "-"),
+            ("plain, bodies only", measured.bodies, bodies, measured.bodies_out, "- / 1.00x", "-")):
         search = " / ".join(f"{out.search[lang] / 1024:.0f}" for lang in LANGS)
         every = ", ".join(f"{run.seconds:.1f}" for run in runs)
         peak = max(run.peak_rss for run in runs)
-        lines.append(f"| {measured.count} | {name} | {best:.1f} s | {every} | {ratio:.2f}x "
+        lines.append(f"| {measured.count} | {name} | {best:.1f} s | {every} | {ratio} "
                      f"| {peak / 2**20:.0f} MB | {out.largest_page / 1024:.1f} KB "
                      f"| {out.total / 2**20:.1f} MB | {search} | {edit} |")
     return lines
@@ -284,21 +310,30 @@ def set_aside(path: Path, place: Path) -> None:
         path.rename(place)
 
 
-HEADER = ("| N | build | wall time (fastest) | every run (s) | ratio to plain | peak memory "
+HEADER = ("| N | build | wall time (fastest) | every run (s) | ratio (same pages / bodies) | peak memory "
           "| largest page | total output | first-query search KB (en / nl / id) "
           "| preview: edit visible (median / max) |\n"
           "|---|---|---|---|---|---|---|---|---|---|")
 
 
-def main(counts: list[int]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        # Every timed build first: the live preview deletes its site when it stops.
-        measured = [bench(count, Path(tmp)) for count in counts]
-        table = [row for one in measured for row in rows(one, preview_latency(one.root))]
-    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {REPEAT} runs of each build")
+def main(counts: list[int], busy_core: bool = False) -> None:
+    # Another process keeping one core busy: how the builds share a machine doing other work.
+    busy = (subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy_core else None)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            # Every timed build first: the live preview deletes its site when it stops.
+            measured = [bench(count, Path(tmp)) for count in counts]
+            table = [row for one in measured for row in rows(one, preview_latency(one.root))]
+    finally:
+        if busy is not None:
+            busy.kill()
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {REPEAT} runs of each build"
+          + (", one core busy with another process" if busy_core else ""))
     print(HEADER)
     print("\n".join(table))
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [100, 300])
+    arguments = sys.argv[1:]
+    main([int(arg) for arg in arguments if arg != "--busy-core"] or [100, 300],
+         busy_core="--busy-core" in arguments)
