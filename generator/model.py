@@ -102,6 +102,7 @@ class Protocol:
     calculators: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     changelog: tuple[ChangelogEntry, ...] = ()
+    source: str | None = None  # where the text came from, as the editors recorded it
     bodies: dict[str, Body] = field(default_factory=dict)
     field_lines: dict[str, int] = field(default_factory=dict)
     item_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
