@@ -152,6 +152,13 @@ class SiteConfig:
     fallback_order: tuple[str, ...]
     ui: dict[str, dict[str, str]]
     specialties: dict[str, dict[str, str]]
+    # Whether protocols in review are published, with an "awaiting approval" banner.
+    publish_review_copies: bool = False
+
+    @property
+    def published_statuses(self) -> tuple[Status, ...]:
+        return (*PUBLISHED_STATUSES, "review") if self.publish_review_copies \
+            else PUBLISHED_STATUSES
 
     @property
     def codes(self) -> tuple[str, ...]:

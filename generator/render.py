@@ -52,8 +52,9 @@ def page_url(lang: str, protocol_id: str, default_lang: str) -> str:
 
 
 def published(project: Project, options: RenderOptions) -> list[Protocol]:
+    statuses = project.site.published_statuses
     return [p for p in sorted(project.protocols.values(), key=lambda p: p.id)
-            if options.include_unpublished or p.status in PUBLISHED_STATUSES]
+            if options.include_unpublished or p.status in statuses]
 
 
 PageCache = dict[tuple[str, str], tuple[tuple[object, ...], str, set[str], list[Problem]]]
@@ -200,7 +201,12 @@ def page_kind_text(project: Project, protocol: Protocol, lang: str, body: Body,
 
 def doc_control(project: Project, protocol: Protocol, lang: str, body: Body,
                 kind: PageKind) -> str:
-    """The document-control block that opens every protocol page, in the reader's language."""
+    """The document control that opens every protocol page, in the reader's language.
+
+    One line (version, status, approval, review, original or translation) that the
+    reader can open for the whole table, so that the protocol's text starts on the
+    first screen of a phone.
+    """
     site = project.site
     missing = f'<span class="not-recorded">{html.escape(site.text("not_recorded", lang))}</span>'
 
@@ -210,25 +216,40 @@ def doc_control(project: Project, protocol: Protocol, lang: str, body: Body,
     def when(day: date | None) -> str:
         return html.escape(long_date(day, lang)) if day else missing
 
+    status = html.escape(site.text(f"status_{protocol.status}", lang))
+    this_page = html.escape(page_kind_text(project, protocol, lang, body, kind))
     rows = [
         ("version", html.escape(protocol.version)),
-        ("status", html.escape(site.text(f"status_{protocol.status}", lang))),
+        ("status", status),
         ("owner", value(protocol.owner)),
         ("approved_by", value(protocol.approved_by)),
         ("approved_on", when(protocol.approved_on)),
         ("review_due", when(protocol.review_due)),
         ("original_language", html.escape(language_name(protocol.original_language, lang))),
-        ("this_page", html.escape(page_kind_text(project, protocol, lang, body, kind))),
+        ("this_page", this_page),
+        ("source", value(protocol.source)),
     ]
     cells = "\n".join(
         f'<tr data-field="{key}"><th scope="row">{html.escape(site.text(key, lang))}</th>'
         f"<td>{cell}</td></tr>"
         for key, cell in rows
     )
-    return (f'<table class="doc-control" data-page-kind="{kind}" '
+    summary = " · ".join([
+        f'<span data-field="version">{html.escape(site.text("version", lang))} '
+        f"{html.escape(protocol.version)}</span>",
+        f'<span data-field="status">{status}</span>',
+        f'<span data-field="approved_on">{html.escape(site.text("approved_on", lang))}: '
+        f"{when(protocol.approved_on)}</span>",
+        f'<span data-field="review_due">{html.escape(site.text("review_due", lang))}: '
+        f"{when(protocol.review_due)}</span>",
+        f'<span data-field="this_page">{this_page}</span>',
+    ])
+    return (f'<details class="doc-control-box" data-status="{protocol.status}">\n'
+            f'<summary><span class="doc-control-line">{summary}</span></summary>\n'
+            f'<table class="doc-control" data-page-kind="{kind}" '
             f'data-protocol="{protocol.id}" data-version="{protocol.version}">\n'
             f"<caption>{html.escape(site.text('doc_control', lang))}</caption>\n"
-            f"<tbody>\n{cells}\n</tbody>\n</table>")
+            f"<tbody>\n{cells}\n</tbody>\n</table>\n</details>")
 
 
 def _banners(project: Project, protocol: Protocol, lang: str, body: Body, kind: PageKind,
@@ -238,6 +259,9 @@ def _banners(project: Project, protocol: Protocol, lang: str, body: Body, kind: 
     if protocol.status == "retired":
         banners.append(_admonition("danger", site.text("retired_title", lang),
                                    site.text("retired_notice", lang), "retired"))
+    elif protocol.status == "review":
+        banners.append(_admonition("danger", site.text("review_title", lang),
+                                   site.text("review_notice", lang), "awaiting-approval"))
     elif protocol.status not in PUBLISHED_STATUSES:
         status = site.text(f"status_{protocol.status}", lang)
         banners.append(_admonition("danger", site.text("status_notice_title", lang, status=status),
