@@ -388,6 +388,11 @@ def _check_front_matter(meta: LineMap, rel: str, problems: Problems) -> bool:
     return len(problems.errors) == before
 
 
+def body_headings(text: str, first_line: int) -> tuple[Heading, ...]:
+    """The headings of a body text that is known to be valid (e.g. an earlier version)."""
+    return _headings(text, first_line, "", Problems()) or ()
+
+
 def _headings(text: str, first_line: int, rel: str,
               problems: Problems) -> tuple[Heading, ...] | None:
     """Find ATX headings outside code fences; each needs an explicit, unique id."""

@@ -52,6 +52,13 @@ def _translations(protocol: Protocol, problems: Problems) -> None:
             problems.error(body.path, body.line_of("translation_of_version"),
                            f"translation_of_version {body.translation_of_version} is newer than "
                            f"the protocol's version {protocol.version}")
+        if protocol.translation_state(lang) == "outdated":
+            problems.warning(body.path, body.line_of("translation_of_version"),
+                             f"outdated translation: it renders version "
+                             f"{body.translation_of_version}, the original {original.path} "
+                             f"is at version {protocol.version}",
+                             "translate the sections marked as changed, then set "
+                             f"translation_of_version: \"{protocol.version}\"")
         ids = [h.id for h in body.headings]
         if ids != original_ids:
             # Anchors must work in every language; an outdated translation may lag behind.
