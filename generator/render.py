@@ -23,8 +23,8 @@ from .indexes import home_section, render_indexes
 from .load import HEADING, HEADING_ID
 from .mdtext import markdown_text, yaml_string
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol, parse_version
-from .prose import FENCE
 from .problems import Problem, Problems
+from .prose import FENCE
 from .relations import referenced_by_pages, relations_markdown
 from .select import choose_body
 from .transforms import CalcRenderer, Context, reference_list, resolve
