@@ -206,3 +206,46 @@ def test_a_drifted_section_shows_its_notice_where_the_reader_lands(served: str,
         assert page.locator("[data-drift]").count() == 0
     finally:
         page.close()
+
+
+FIRST_TEXT = """() => {
+  const control = document.querySelector('article details.doc-control-box');
+  const text = [...document.querySelectorAll('article p')].filter(p =>
+    (control.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING)
+    && !p.closest('.admonition'));
+  return text[0].getBoundingClientRect().top;
+}"""
+
+
+@pytest.fixture(scope="module")
+def seed_site(seed_build: Path) -> Iterator[str]:
+    with static_server(seed_build / "site") as url:
+        yield url
+
+
+@pytest.mark.parametrize("prefix", ["", "nl/", "id/"])
+@pytest.mark.parametrize("pid", ["cmv-icu", "cmv-recurrent-anemia"])
+def test_the_protocol_text_starts_on_a_phones_first_screen(seed_site: str, browser: Any,
+                                                           prefix: str, pid: str) -> None:
+    page = _open(browser, f"{seed_site}/{prefix}protocols/{pid}/", viewport=PHONE)
+    try:
+        assert page.locator(".admonition.awaiting-approval").is_visible()
+        summary = page.locator("details.doc-control-box > summary")
+        assert summary.is_visible()
+        # Its first line of text, at least, above the bottom of the screen.
+        assert page.evaluate(FIRST_TEXT) < PHONE["height"] - 40
+        assert page.locator("table.doc-control").is_hidden()
+        summary.click()
+        assert page.locator("table.doc-control tr[data-field=source]").is_visible()
+    finally:
+        page.close()
+
+
+def test_the_document_control_is_printed_open(seed_site: str, browser: Any) -> None:
+    page = _open(browser, f"{seed_site}/nl/protocols/cmv-icu/")
+    try:
+        pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+        first = re.sub(r"\s+", " ", pdf.pages[0].extract_text())
+        assert "Vastgesteld door" in first and "Presentatie CMV op de IC, 2021" in first
+    finally:
+        page.close()
