@@ -15,12 +15,6 @@
       date.textContent = (footer.getAttribute("data-printed-label") || "") + " " + today;
     }
   }
-  // Paper cannot be clicked: the document control is printed open.
-  function openDocumentControl() {
-    var boxes = document.querySelectorAll("details.doc-control-box");
-    for (var i = 0; i < boxes.length; i++) boxes[i].open = true;
-  }
   fill();
   window.addEventListener("beforeprint", fill);
-  window.addEventListener("beforeprint", openDocumentControl);
 })();
