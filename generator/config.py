@@ -30,6 +30,7 @@ def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
         fallback_order=_fallback_order(site, codes, problems),
         ui={key: _strings(ui, key, codes, UI_FILE, problems) for key in ui},
         specialties=_specialties(taxonomy, codes, problems),
+        publish_review_copies=_flag(site, "publish_review_copies", problems),
     )
 
 
@@ -67,6 +68,14 @@ def _languages(site: LineMap, problems: Problems) -> tuple[Language, ...]:
         problems.error(SITE_FILE, raw.line, "exactly one language must have 'default: true'")
         return ()
     return tuple(result)
+
+
+def _flag(site: LineMap, key: str, problems: Problems) -> bool:
+    value = site.get(key, False)
+    if not isinstance(value, bool):
+        problems.error(SITE_FILE, site.line_of(key), f"'{key}' must be true or false")
+        return False
+    return value
 
 
 def _fallback_order(site: LineMap, codes: tuple[str, ...], problems: Problems) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ PROTOCOLS_DIR = "protocol_src/protocols"
 
 REQUIRED_KEYS = ("id", "version", "status", "original_language", "owner", "review_due")
 OPTIONAL_KEYS = ("approved_by", "approved_on", "specialties", "tags", "related",
-                 "calculators", "references", "changelog")
+                 "calculators", "references", "changelog", "source")
 # Keys whose value may be null: the source did not record the fact, and the tools say so.
 NULLABLE_KEYS = ("owner", "review_due", "approved_by", "approved_on")
 # Ids of the sections the generator adds to every protocol page; a body heading with one
@@ -46,6 +46,30 @@ HEADING_ID = re.compile(r"\s*\{#([^}\s]+)\}$")
 SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
 # Lines after which '---' is a rule or a list, not the underline of a heading.
 PARAGRAPH_LIKE = re.compile(r"^\s*([-*+>|#<]|\d+[.)]\s|$)")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_HINT = "write it as YYYY-MM-DD"
+
+
+def iso_date(value: object) -> date | None:
+    """``value`` as a date when it is one: unquoted (YAML reads it as a date) or quoted.
+
+    A date with a time is none: it cannot be compared with a day, and no field asks for it.
+    """
+    if isinstance(value, datetime):
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def date_message(key: str, value: object) -> str:
+    """The one message for a value that should be a date, wherever a date is asked for."""
+    return f"{key} '{value}' is not a date"
 
 
 def protocol_folders(root: Path, problems: Problems) -> list[Path]:
@@ -140,6 +164,7 @@ class _DocumentControl:
             "calculators": self._ids("calculators"),
             "references": self._references(),
             "changelog": self._changelog(),
+            "source": self._text("source"),
             "item_lines": self.item_lines,
         }
         return fields if self.ok else None
@@ -185,15 +210,12 @@ class _DocumentControl:
 
     def _date(self, key: str) -> date | None:
         value = self.data.get(key)
-        if value is None or isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.error(key, f"{key} '{value}' is not a date", "write it as YYYY-MM-DD")
-        return None
+        if value is None:
+            return None
+        day = iso_date(value)
+        if day is None:
+            self.error(key, date_message(key, value), DATE_HINT)
+        return day
 
     def _ids(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key)
@@ -256,14 +278,20 @@ class _DocumentControl:
             line = value.line_of(index)
             entry_ok = (isinstance(item, LineMap) and isinstance(item.get("version"), str)
                         and VERSION_PATTERN.match(item["version"])
-                        and isinstance(item.get("date"), date)
+                        and item.get("date") is not None
                         and isinstance(item.get("note"), str))
             if not entry_ok:
                 self.problems.error(self.rel, line, "each changelog entry needs version "
                                     "(\"MAJOR.MINOR\"), date (YYYY-MM-DD) and note")
                 self.ok = False
                 continue
-            result.append(ChangelogEntry(item["version"], item["date"], item["note"].strip(), line))
+            day = iso_date(item["date"])
+            if day is None:
+                self.problems.error(self.rel, item.line_of("date"),
+                                    date_message("date", item["date"]), DATE_HINT)
+                self.ok = False
+                continue
+            result.append(ChangelogEntry(item["version"], day, item["note"].strip(), line))
         return tuple(result)
 
 
@@ -358,6 +386,11 @@ def _check_front_matter(meta: LineMap, rel: str, problems: Problems) -> bool:
         problems.error(rel, meta.line_of("translation_of_version"),
                        f"translation_of_version must be a quoted \"MAJOR.MINOR\", not {version!r}")
     return len(problems.errors) == before
+
+
+def body_headings(text: str, first_line: int) -> tuple[Heading, ...]:
+    """The headings of a body text that is known to be valid (e.g. an earlier version)."""
+    return _headings(text, first_line, "", Problems()) or ()
 
 
 def _headings(text: str, first_line: int, rel: str,

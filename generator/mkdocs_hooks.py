@@ -21,7 +21,19 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    return collapse_whitespace(output)
+    return collapse_whitespace(_without_alternate_links(output))
+
+
+# Material's <head> links to each language's version of the page; its script then asks
+# for a sitemap.xml beside each of them, which no release has (a 404 per language on
+# every page). The language switcher in the header links to the same pages.
+ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">[ \t]*\n?')
+
+
+def _without_alternate_links(output: str) -> str:
+    head_end = output.find("</head>")
+    return ALTERNATE_LINK.sub("", output[:head_end]) + output[head_end:] if head_end >= 0 \
+        else output
 
 
 # Elements whose text is kept byte for byte: preformatted text, and scripts and styles

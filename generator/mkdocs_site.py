@@ -12,6 +12,7 @@ relies on is listed, with its reason, guard test and switch, in :mod:`generator.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import posixpath
@@ -103,7 +104,7 @@ def configure_extra(config: Any, site: SiteConfig, versioned: bool) -> None:
         extra["version"] = {"provider": "mike", "default": "latest"}
 
 
-THEME_STRINGS = ("release_outdated", "release_outdated_link")
+THEME_STRINGS = ("release_outdated", "release_outdated_link", "release_outdated_print")
 
 
 class _Capture(logging.Handler):
@@ -424,10 +425,28 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
         for lang in langs:
             if lang != default:
                 parts[lang].joinpath(lang).rename(site_dir / lang)
+        if versioned:
+            write_page_list(site_dir)
     finally:
         for part in parts.values():
             shutil.rmtree(part, ignore_errors=True)
     return problems + index_site(site_dir)
+
+
+PAGE_LIST = "pages.json"
+
+
+def write_page_list(site_dir: Path) -> None:
+    """Every page of a release, as paths from its root (``nl/protocols/x/``).
+
+    The version selector and the superseded-release bar (assets/releases.js) read the
+    target release's list to keep the reader on the same page where it exists there.
+    """
+    pages = sorted(path.parent.relative_to(site_dir).as_posix() + "/"
+                   for path in site_dir.rglob("index.html"))
+    listing = [page.removeprefix("./") for page in pages]
+    (site_dir / PAGE_LIST).write_text(json.dumps(listing, separators=(",", ":")) + "\n",
+                                      encoding="utf-8")
 
 
 def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,

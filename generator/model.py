@@ -102,6 +102,7 @@ class Protocol:
     calculators: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     changelog: tuple[ChangelogEntry, ...] = ()
+    source: str | None = None  # where the text came from, as the editors recorded it
     bodies: dict[str, Body] = field(default_factory=dict)
     field_lines: dict[str, int] = field(default_factory=dict)
     item_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -151,6 +152,13 @@ class SiteConfig:
     fallback_order: tuple[str, ...]
     ui: dict[str, dict[str, str]]
     specialties: dict[str, dict[str, str]]
+    # Whether protocols in review are published, with an "awaiting approval" banner.
+    publish_review_copies: bool = False
+
+    @property
+    def published_statuses(self) -> tuple[Status, ...]:
+        return (*PUBLISHED_STATUSES, "review") if self.publish_review_copies \
+            else PUBLISHED_STATUSES
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ before anything on disk is touched.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ from . import mkdocs_site
 from .calculator_pages import protocol_widget, render_calculator_pages, spec_files
 from .calculators import CalculatorSpec, check_vectors, load_calculators
 from .config import load_site_config
+from .drift import drift_of
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .glossary import load_glossary
 from .history import render_history
@@ -36,7 +38,8 @@ from .validate import validate
 
 CONTENT_DIR = "content"
 CALCULATORS_DIR = "protocol_src/calculators"
-ASSETS = ("protocols.css", "calculator.css", "calculator.js", "print.js", "search.css", "search.js")
+ASSETS = ("protocols.css", "calculator.css", "calculator.js", "print.js", "search.css", "search.js",
+          "releases.js")
 
 
 @dataclass(frozen=True)
@@ -240,8 +243,12 @@ def check(root: Path) -> Problems:
 
 def render(loaded: Loaded, today: date, include_unpublished: bool,
            releases: ReleaseLog | None = None,
-           cache: PreviewCache | None = None) -> dict[str, str | bytes]:
-    """Stage 4: every file of the generated docs folder (History pages from ``releases``)."""
+           cache: PreviewCache | None = None,
+           history: Path | None = None) -> dict[str, str | bytes]:
+    """Stage 4: every file of the generated docs folder (History pages from ``releases``).
+
+    Translation drift is read from the git history of ``history`` (default: the project).
+    """
     project = loaded.project
 
     @functools.cache  # a widget is the same on every page of its language
@@ -250,6 +257,8 @@ def render(loaded: Loaded, today: date, include_unpublished: bool,
 
     options = RenderOptions(today=today, include_unpublished=include_unpublished,
                             calculators=loaded.calculators, render_calc=widget)
+    drift = drift_of(history or Path(project.root), published(project, options))
+    options = dataclasses.replace(options, drift=drift)
     problems = Problems()
     pages = cache.pages if cache is not None else None
     files: dict[str, str | bytes] = dict(render_site(project, options, problems, pages).files)

@@ -83,7 +83,7 @@ def publish(root: Path, release: str, branch: str, clock: Clock = utc_now) -> Pu
         source, site = Path(tmp) / "source", Path(tmp) / "site"
         commit = gitutil.extract_committed(root, source)
         manifest = _build_release(source, site, release, commit, clock(),
-                                  release_log(root, branch))
+                                  release_log(root, branch), root)
         gitutil.mike_deploy(root, site, release, LATEST, branch,
                             f"Publish release {release} from {commit[:12]} "
                             f"at {format_utc(manifest.published_at)}")
@@ -91,7 +91,7 @@ def publish(root: Path, release: str, branch: str, clock: Clock = utc_now) -> Pu
 
 
 def _build_release(source: Path, site: Path, release: str, commit: str, now: datetime,
-                   log: ReleaseLog) -> Manifest:
+                   log: ReleaseLog, history: Path) -> Manifest:
     loaded = pipeline.load(source)
     if loaded.problems.errors:
         raise SourceError(loaded.problems.sorted())
@@ -99,7 +99,7 @@ def _build_release(source: Path, site: Path, release: str, commit: str, now: dat
     protocols = published(project, RenderOptions(today=now.date()))
     manifest = manifest_for(project, protocols, release, now, commit)
     files = pipeline.render(loaded, now.date(), include_unpublished=False,
-                            releases=log.with_release(manifest))
+                            releases=log.with_release(manifest), history=history)
     docs = source / pipeline.CONTENT_DIR
     write_tree(files, docs)
     failures = mkdocs_site.build(source, project.site, docs, site, versioned=True)

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from babel import Locale
 from babel.dates import format_date
 
+from .drift import INTRO, Drift
 from .glossary import with_abbreviations
 from .graph import LinkGraph, build_graph
 from .indexes import home_section, render_indexes
+from .load import HEADING, HEADING_ID
 from .mdtext import markdown_text, yaml_string
-from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
+from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol, parse_version
 from .problems import Problem, Problems
+from .prose import FENCE
 from .relations import referenced_by_pages, relations_markdown
 from .select import choose_body
 from .transforms import CalcRenderer, Context, reference_list, resolve
@@ -32,6 +36,7 @@ class RenderOptions:
     include_unpublished: bool = False
     calculators: frozenset[str] = frozenset()
     render_calc: CalcRenderer | None = None
+    drift: Drift = field(default_factory=dict)
 
 
 @dataclass
@@ -52,8 +57,9 @@ def page_url(lang: str, protocol_id: str, default_lang: str) -> str:
 
 
 def published(project: Project, options: RenderOptions) -> list[Protocol]:
+    statuses = project.site.published_statuses
     return [p for p in sorted(project.protocols.values(), key=lambda p: p.id)
-            if options.include_unpublished or p.status in PUBLISHED_STATUSES]
+            if options.include_unpublished or p.status in statuses]
 
 
 PageCache = dict[tuple[str, str], tuple[tuple[object, ...], str, set[str], list[Problem]]]
@@ -111,7 +117,10 @@ def _page_inputs(project: Project, protocol: Protocol, options: RenderOptions,
     """
     named = graph.links_from(protocol.id) | set(graph.referenced_by(protocol.id)) \
         | set(protocol.related)
-    return (protocol, options.today,
+    drift = tuple((version, options.drift.get((protocol.id, version)))
+                  for version in sorted({b.translation_of_version or "" for b in
+                                         protocol.bodies.values()}))
+    return (protocol, options.today, drift,
             *((pid, project.protocols.get(pid)) for pid in sorted(named)))
 
 
@@ -122,7 +131,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
     body, kind = choose_body(protocol, lang, site.fallback_order)
     ctx = Context(project, protocol, body, lang, problems, set(options.calculators),
                   options.render_calc)
-    text = resolve(ctx).strip("\n")
+    text = _mark_drift(project, protocol, lang, body, resolve(ctx), options.drift).strip("\n")
     if links is not None:
         links.setdefault(protocol.id, set()).update(ctx.links)
     parts = [
@@ -200,7 +209,12 @@ def page_kind_text(project: Project, protocol: Protocol, lang: str, body: Body,
 
 def doc_control(project: Project, protocol: Protocol, lang: str, body: Body,
                 kind: PageKind) -> str:
-    """The document-control block that opens every protocol page, in the reader's language."""
+    """The document control that opens every protocol page, in the reader's language.
+
+    One line (version, status, approval, review, original or translation) that the
+    reader can open for the whole table, so that the protocol's text starts on the
+    first screen of a phone.
+    """
     site = project.site
     missing = f'<span class="not-recorded">{html.escape(site.text("not_recorded", lang))}</span>'
 
@@ -210,25 +224,40 @@ def doc_control(project: Project, protocol: Protocol, lang: str, body: Body,
     def when(day: date | None) -> str:
         return html.escape(long_date(day, lang)) if day else missing
 
+    status = html.escape(site.text(f"status_{protocol.status}", lang))
+    this_page = html.escape(page_kind_text(project, protocol, lang, body, kind))
     rows = [
         ("version", html.escape(protocol.version)),
-        ("status", html.escape(site.text(f"status_{protocol.status}", lang))),
+        ("status", status),
         ("owner", value(protocol.owner)),
         ("approved_by", value(protocol.approved_by)),
         ("approved_on", when(protocol.approved_on)),
         ("review_due", when(protocol.review_due)),
         ("original_language", html.escape(language_name(protocol.original_language, lang))),
-        ("this_page", html.escape(page_kind_text(project, protocol, lang, body, kind))),
+        ("this_page", this_page),
+        ("source", value(protocol.source)),
     ]
     cells = "\n".join(
         f'<tr data-field="{key}"><th scope="row">{html.escape(site.text(key, lang))}</th>'
         f"<td>{cell}</td></tr>"
         for key, cell in rows
     )
-    return (f'<table class="doc-control" data-page-kind="{kind}" '
+    summary = " · ".join([
+        f'<span data-field="version">{html.escape(site.text("version", lang))} '
+        f"{html.escape(protocol.version)}</span>",
+        f'<span data-field="status">{status}</span>',
+        f'<span data-field="approved_on">{html.escape(site.text("approved_on", lang))}: '
+        f"{when(protocol.approved_on)}</span>",
+        f'<span data-field="review_due">{html.escape(site.text("review_due", lang))}: '
+        f"{when(protocol.review_due)}</span>",
+        f'<span data-field="this_page">{this_page}</span>',
+    ])
+    return (f'<details class="doc-control-box" data-status="{protocol.status}">\n'
+            f'<summary><span class="doc-control-line">{summary}</span></summary>\n'
+            f'<table class="doc-control" data-page-kind="{kind}" '
             f'data-protocol="{protocol.id}" data-version="{protocol.version}">\n'
             f"<caption>{html.escape(site.text('doc_control', lang))}</caption>\n"
-            f"<tbody>\n{cells}\n</tbody>\n</table>")
+            f"<tbody>\n{cells}\n</tbody>\n</table>\n</details>")
 
 
 def _banners(project: Project, protocol: Protocol, lang: str, body: Body, kind: PageKind,
@@ -238,6 +267,9 @@ def _banners(project: Project, protocol: Protocol, lang: str, body: Body, kind: 
     if protocol.status == "retired":
         banners.append(_admonition("danger", site.text("retired_title", lang),
                                    site.text("retired_notice", lang), "retired"))
+    elif protocol.status == "review":
+        banners.append(_admonition("danger", site.text("review_title", lang),
+                                   site.text("review_notice", lang), "awaiting-approval"))
     elif protocol.status not in PUBLISHED_STATUSES:
         status = site.text(f"status_{protocol.status}", lang)
         banners.append(_admonition("danger", site.text("status_notice_title", lang, status=status),
@@ -254,11 +286,71 @@ def _banners(project: Project, protocol: Protocol, lang: str, body: Body, kind: 
         link = _relative_url(page_url(lang, protocol.id, site.default_language),
                              page_url(protocol.original_language, protocol.id,
                                       site.default_language))
-        banners.append(_admonition(
-            "warning", site.text("outdated_title", lang),
-            site.text("outdated_notice", lang, version=body.translation_of_version,
-                      current=protocol.version, link=link), "outdated-translation"))
+        text = site.text("outdated_notice", lang, version=body.translation_of_version,
+                         current=protocol.version, link=link)
+        banners.append(_admonition("warning", site.text("outdated_title", lang),
+                                   text + _changes_since(project, protocol, lang, body),
+                                   "outdated-translation"))
     return banners
+
+
+def _changes_since(project: Project, protocol: Protocol, lang: str, body: Body) -> str:
+    """The changelog notes of the versions after the one the translation renders,
+    as more paragraphs of an admonition (indented by four spaces)."""
+    since = parse_version(body.translation_of_version or "0.0")
+    entries = sorted((e for e in protocol.changelog if parse_version(e.version) > since),
+                     key=lambda e: parse_version(e.version), reverse=True)
+    if not entries:
+        return ""
+    lines = ["", "", "    " + project.site.text("outdated_changes", lang,
+                                                version=body.translation_of_version), ""]
+    lines += [f"    - **{e.version}** ({long_date(e.date, lang)}): {markdown_text(e.note)}"
+              for e in entries]
+    return "\n".join(lines)
+
+
+def _mark_drift(project: Project, protocol: Protocol, lang: str, body: Body, text: str,
+                drift: Drift) -> str:
+    """A notice under each heading of a lagging translation whose section changed in the
+    original since the translated version (every section when that is not known)."""
+    version = body.translation_of_version
+    if body.lang == protocol.original_language or version is None \
+            or parse_version(version) >= parse_version(protocol.version):
+        return text
+    changed = drift.get((protocol.id, version))
+    notice = functools.partial(_drift_notice, project, protocol, lang, body, changed is None)
+    marked: Callable[[str], bool] = (lambda _: True) if changed is None \
+        else changed.__contains__
+    out = [notice(INTRO), ""] if marked(INTRO) else []
+    fence: str | None = None
+    for line in text.split("\n"):
+        out.append(line)
+        opening = FENCE.match(line)
+        if opening:
+            token = opening.group(1)
+            fence = token[0] * 3 if fence is None else (None if token.startswith(fence)
+                                                         else fence)
+            continue
+        heading = None if fence else HEADING.match(line)
+        found = HEADING_ID.search(heading.group(2)) if heading else None
+        if found and marked(found.group(1)):
+            out += ["", notice(found.group(1)), ""]
+    return "\n".join(out)
+
+
+def _drift_notice(project: Project, protocol: Protocol, lang: str, body: Body, unknown: bool,
+                  section: str) -> str:
+    site = project.site
+    here = page_url(lang, protocol.id, site.default_language)
+    original = page_url(protocol.original_language, protocol.id, site.default_language)
+    anchor = section if section in {h.id for h in protocol.original.headings} else INTRO
+    link = html.escape(f"{_relative_url(here, original)}#{anchor}")
+    key = "drift_unknown" if unknown else "drift_notice"
+    text = html.escape(site.text(key, lang, version=body.translation_of_version))
+    lang_attr = "" if body.lang == lang else f' lang="{lang}"'
+    return (f'<p class="drift-notice" data-drift="{section}" role="note"{lang_attr}>'
+            f"<strong>{html.escape(site.text('drift_title', lang))}</strong> {text} "
+            f'<a href="{link}">{html.escape(site.text("drift_link", lang))}</a></p>')
 
 
 def _fallback_notice(project: Project, protocol: Protocol, lang: str, body: Body) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Body, Project, Protocol, parse_version
+from .model import PUBLISHED_STATUSES, Body, Project, Protocol, parse_version
 from .problems import Problems
 
 
@@ -52,6 +52,13 @@ def _translations(protocol: Protocol, problems: Problems) -> None:
             problems.error(body.path, body.line_of("translation_of_version"),
                            f"translation_of_version {body.translation_of_version} is newer than "
                            f"the protocol's version {protocol.version}")
+        if protocol.translation_state(lang) == "outdated":
+            problems.warning(body.path, body.line_of("translation_of_version"),
+                             f"outdated translation: it renders version "
+                             f"{body.translation_of_version}, the original {original.path} "
+                             f"is at version {protocol.version}",
+                             "translate the sections marked as changed, then set "
+                             f"translation_of_version: \"{protocol.version}\"")
         ids = [h.id for h in body.headings]
         if ids != original_ids:
             # Anchors must work in every language; an outdated translation may lag behind.
@@ -85,11 +92,14 @@ def _document_control_gaps(protocol: Protocol, problems: Problems) -> None:
     for key in ("owner", "review_due"):
         if getattr(protocol, key) is None:
             problems.warning(protocol.path, protocol.line_of(key), f"{key} is not recorded")
-    if protocol.status in ("approved", "retired"):
+    if protocol.status in PUBLISHED_STATUSES:
+        # The page would claim an approval that the source does not record.
         for key in ("approved_by", "approved_on"):
             if getattr(protocol, key) is None:
-                problems.warning(protocol.path, protocol.line_of(key),
-                                 f"{key} is not recorded for an {protocol.status} protocol")
+                line = protocol.line_of(key if key in protocol.field_lines else "status")
+                problems.error(protocol.path, line,
+                               f"{key} is not recorded for an {protocol.status} protocol",
+                               "record who approved it and when, or set status: review")
     for reference in protocol.references:
         if reference.text is None:
             problems.warning(protocol.path, reference.line,

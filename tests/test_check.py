@@ -26,9 +26,9 @@ def test_seed_protocols_are_clean(make_project: ProjectFactory) -> None:
 def test_seed_gaps_are_reported_as_warnings(make_project: ProjectFactory) -> None:
     root = make_project(seeds=True)
     warnings = [p.format() for p in pipeline.check(root).warnings]
-    assert ("protocol_src/protocols/cmv-icu/protocol.yaml:9: warning: "
-            "approved_by is not recorded for an approved protocol") in warnings
-    assert ("protocol_src/protocols/cmv-recurrent-anemia/protocol.yaml:18: warning: "
+    assert ("protocol_src/protocols/cmv-icu/protocol.yaml:7: warning: "
+            "owner is not recorded") in warnings
+    assert ("protocol_src/protocols/cmv-recurrent-anemia/protocol.yaml:19: warning: "
             "reference 'ref-1' has no text") in warnings
 
 

@@ -46,7 +46,7 @@ def test_serve_shows_drafts_and_follows_edits(make_project: ProjectFactory) -> N
     body = root / "protocol_src/protocols/cmv-icu/nl.md"
     yaml_file = root / "protocol_src/protocols/cmv-icu/protocol.yaml"
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace(
-        "status: approved", "status: draft"), encoding="utf-8")
+        "status: review", "status: draft"), encoding="utf-8")
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"],

@@ -91,16 +91,18 @@ def test_language_switch_stays_in_release(served: str, browser: object, release:
         page.close()
 
 
-def test_old_release_links_to_latest(served: str, browser: object) -> None:
+def test_old_release_links_to_the_newest(served: str, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     try:
         page.goto(f"{served}/r1/nl/protocols/acme/")
-        banner = page.locator("[data-md-component=outdated]")
+        banner = page.locator("[data-release-superseded]")
         banner.locator("a").wait_for(state="visible", timeout=5000)
+        page.wait_for_function("() => document.querySelector('[data-release-superseded] a')"
+                               ".href.endsWith('/r2/nl/protocols/acme/')")
         with page.expect_navigation():
             banner.locator("a").click()
-        assert page.url == f"{served}/latest/nl/protocols/acme/"
-        assert page.locator("[data-md-component=outdated]").is_hidden()
+        assert page.url == f"{served}/r2/nl/protocols/acme/"
+        assert page.locator("[data-release-superseded]").is_hidden()
         assert "New text." in page.content()
     finally:
         page.close()
