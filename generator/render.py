@@ -24,7 +24,7 @@ from .load import HEADING, HEADING_ID
 from .mdtext import markdown_text, yaml_string
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol, parse_version
 from .problems import Problem, Problems
-from .prose import FENCE
+from .prose import fenced_lines
 from .relations import referenced_by_pages, relations_markdown
 from .select import choose_body
 from .transforms import CalcRenderer, Context, reference_list, resolve
@@ -322,16 +322,10 @@ def _mark_drift(project: Project, protocol: Protocol, lang: str, body: Body, tex
     marked: Callable[[str], bool] = (lambda _: True) if changed is None \
         else changed.__contains__
     out = [notice(INTRO), ""] if marked(INTRO) else []
-    fence: str | None = None
-    for line in text.split("\n"):
+    code = fenced_lines(text)
+    for number, line in enumerate(text.split("\n")):
         out.append(line)
-        opening = FENCE.match(line)
-        if opening:
-            token = opening.group(1)
-            fence = token[0] * 3 if fence is None else (None if token.startswith(fence)
-                                                         else fence)
-            continue
-        heading = None if fence else HEADING.match(line)
+        heading = None if number in code else HEADING.match(line)
         found = HEADING_ID.search(heading.group(2)) if heading else None
         if found and marked(found.group(1)):
             out += ["", notice(found.group(1)), ""]
