@@ -56,7 +56,9 @@ def test_seed_gaps_are_reported_as_warnings(make_project: ProjectFactory) -> Non
      f"{P}/protocol.yaml:14: error: unknown specialty 'cardiology' "
      "(hint: specialties are listed in site_config/taxonomy.yaml)"),
     (MINIMAL_YAML.format(id="acme").replace("status: approved", "status: [approved"),
-     f"{P}/protocol.yaml:4: error: invalid YAML: expected ',' or ']', but got ':'"),
+     f"{P}/protocol.yaml:4: error: invalid YAML: expected ',' or ']', but got ':' (hint: the "
+     "'[' opened on line 3 is not closed: end it with ']' on the same line, or put the whole "
+     "value in quotes)"),
     (MINIMAL_YAML.format(id="acme") + "owner: twice\n",
      f"{P}/protocol.yaml:13: error: duplicate key 'owner'"),
 ])
