@@ -179,7 +179,8 @@ class _DocumentControl:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.error(key, f"{key} must be text, or null when the source does not record it")
+            self.error(key, f"{key} must be text, or null when the source does not record it",
+                       _one_value_hint(key, value))
             return None
         return value.strip()
 
@@ -267,6 +268,17 @@ class _DocumentControl:
         return tuple(result)
 
 
+def _one_value_hint(key: str, value: object) -> str | None:
+    """Words for a list or mapping where one value belongs (a '- ' or an indented 'x: y')."""
+    if isinstance(value, list):
+        return f"{key} takes one value, not a list: write it on the line of '{key}:' " \
+               "without '- ' (quote it if it holds ': ')"
+    if isinstance(value, dict):
+        return f"{key} takes one value, but YAML read a 'key: value' in it: put the whole " \
+               "value in quotes"
+    return None
+
+
 def _optional_str(value: Any) -> str | None:
     if value is None:
         return None
@@ -347,7 +359,12 @@ def _check_front_matter(meta: LineMap, rel: str, problems: Problems) -> bool:
                            f"did you mean '{close[0]}'?" if close else None)
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.error(rel, meta.line_of("title"), "front matter needs a 'title'")
+        problems.error(rel, meta.line_of("title"), "front matter needs a 'title'",
+                       _one_value_hint("title", title))
+    summary = meta.get("summary")
+    if summary is not None and not isinstance(summary, str):
+        problems.error(rel, meta.line_of("summary"), "summary must be one text",
+                       _one_value_hint("summary", summary))
     aliases = meta.get("aliases")
     if aliases is not None and not (
             isinstance(aliases, list) and all(isinstance(a, str) and a.strip() for a in aliases)):

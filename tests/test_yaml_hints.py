@@ -100,3 +100,30 @@ def test_the_colon_hint_is_valid_yaml_for_the_value(before: str, after: str) -> 
 @given(VALUE)
 def test_quoted_round_trips(value: str) -> None:
     assert yaml.safe_load(f"k: {quoted(value)}") == {"k": value}
+
+
+LIST_HINT = "takes one value, not a list: write it on the line of '{key}:' without '- ' " \
+            "(quote it if it holds ': ')"
+
+
+@pytest.mark.parametrize(("front_matter", "expected"), [
+    ("title:\n  - Sepsis\n", "2: error: front matter needs a 'title' "
+     f"(hint: title {LIST_HINT.format(key='title')})"),
+    ("title: Sepsis\nsummary:\n  - Eerste uur\n", "3: error: summary must be one text "
+     f"(hint: summary {LIST_HINT.format(key='summary')})"),
+    ("title:\n  Sepsis: eerste uur\n", "2: error: front matter needs a 'title' (hint: title "
+     "takes one value, but YAML read a 'key: value' in it: put the whole value in quotes)"),
+])
+def test_a_list_where_one_value_belongs(make_project: ProjectFactory, front_matter: str,
+                                        expected: str) -> None:
+    assert _body_problems(make_project, front_matter) == [f"{P}/nl.md:{expected}"]
+
+
+def test_owner_as_a_list_has_a_hint(make_project: ProjectFactory) -> None:
+    text = MINIMAL_YAML.format(id="acme").replace("owner: Infectious Diseases",
+                                                  "owner:\n  - Intensive care")
+    root = make_project({f"{P}/protocol.yaml": text,
+                         f"{P}/en.md": MINIMAL_BODY.format(title="Acme")})
+    assert [p.format() for p in pipeline.check(root).errors] == [
+        f"{P}/protocol.yaml:5: error: owner must be text, or null when the source does not "
+        f"record it (hint: owner {LIST_HINT.format(key='owner')})"]
