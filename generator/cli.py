@@ -90,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="scaffold a draft protocol")
     new.add_argument("id", metavar="ID", help="lowercase words joined by hyphens")
     new.add_argument("--lang", required=True, help="the language it is written in")
+    new.add_argument("--title", help="its title in that language (default: a placeholder)")
     new.set_defaults(run=_new)
     return parser
 
@@ -197,16 +198,18 @@ def _export(root: Path, args: argparse.Namespace) -> int:
 
 def _new(root: Path, args: argparse.Namespace) -> int:
     from .config import load_site_config
-    from .scaffold import PROTOCOLS_DIR, ScaffoldError, scaffold
+    from .scaffold import PROTOCOLS_DIR, ScaffoldError, load_templates, next_steps, scaffold
 
     problems = Problems()
     site = load_site_config(root, problems)
-    if site is None:
+    templates = load_templates(root, site.codes, problems) if site else {}
+    if site is None or problems.errors:
         raise SourceError(problems.sorted())
     folder = root / PROTOCOLS_DIR
     existing = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
     try:
-        files = scaffold(args.id, args.lang, site.codes, existing, date.today().isoformat())
+        files = scaffold(args.id, args.lang, site, templates, existing,
+                         date.today().isoformat(), args.title)
     except ScaffoldError as exc:
         print(f"protocols: error: {exc}", file=sys.stderr)
         return 1
@@ -216,6 +219,9 @@ def _new(root: Path, args: argparse.Namespace) -> int:
         with path.open("x", encoding="utf-8") as handle:  # never overwrite
             handle.write(text)
         print(f"Created {rel}", file=sys.stderr)
+    print("Next steps:", file=sys.stderr)
+    for number, step in enumerate(next_steps(args.id, args.lang, site), 1):
+        print(f"  {number}. {step}", file=sys.stderr)
     return 0
 
 
