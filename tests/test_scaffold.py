@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
