@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ RESERVED_HEADING_IDS = frozenset({"top", "references", "changelog", "related-pro
 FRONT_MATTER_KEYS = ("title", "summary", "aliases", "translation_of_version",
                      "number_exceptions")
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 HEADING_ID = re.compile(r"\s*\{#([^}\s]+)\}$")
 SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
@@ -186,15 +187,12 @@ class _DocumentControl:
 
     def _date(self, key: str) -> date | None:
         value = self.data.get(key)
-        if value is None or isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.error(key, f"{key} '{value}' is not a date", "write it as YYYY-MM-DD")
-        return None
+        if value is None:
+            return None
+        when = _iso_date(value)
+        if when is None:
+            self.error(key, f"{key} '{value}' is not a date", "write it as YYYY-MM-DD")
+        return when
 
     def _ids(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key)
@@ -255,17 +253,33 @@ class _DocumentControl:
         result: list[ChangelogEntry] = []
         for index, item in enumerate(value):
             line = value.line_of(index)
+            # A date quoted or not, as for every date (the JSON Schema sees both as text).
+            when = _iso_date(item.get("date")) if isinstance(item, LineMap) else None
             entry_ok = (isinstance(item, LineMap) and isinstance(item.get("version"), str)
                         and VERSION_PATTERN.match(item["version"])
-                        and isinstance(item.get("date"), date)
+                        and when is not None
                         and isinstance(item.get("note"), str))
-            if not entry_ok:
+            if not entry_ok or when is None:
                 self.problems.error(self.rel, line, "each changelog entry needs version "
                                     "(\"MAJOR.MINOR\"), date (YYYY-MM-DD) and note")
                 self.ok = False
                 continue
-            result.append(ChangelogEntry(item["version"], item["date"], item["note"].strip(), line))
+            result.append(ChangelogEntry(item["version"], when, item["note"].strip(), line))
         return tuple(result)
+
+
+def _iso_date(value: object) -> date | None:
+    """A date written YYYY-MM-DD, quoted or not (the published JSON Schema's rule too)."""
+    if isinstance(value, datetime):
+        return None  # a time of day is not a date
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _one_value_hint(key: str, value: object) -> str | None:
