@@ -31,6 +31,7 @@ from .problems import Problem, Problems, SourceError
 from .releases import ReleaseLog
 from .render import PageCache, RenderOptions, published, render_site
 from .sanitize import check_protocol_bodies
+from .scaffold import TEMPLATE_FILE, check_placeholders, load_templates
 from .transforms import Context, resolve
 from .validate import validate
 
@@ -74,6 +75,8 @@ def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
                       calculators=specs)
     calculators = frozenset(specs)
     validate(project, set(calculators), problems)
+    if (root / TEMPLATE_FILE).is_file():
+        check_placeholders(project, load_templates(root, site.codes, problems), problems)
     if cache is None:
         for protocol in protocols.values():
             problems.extend(_link_problems(project, protocol, calculators))

@@ -6,12 +6,13 @@ per language, so an editor starts in the language they write in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .model import ID_PATTERN, SiteConfig
+from .model import ID_PATTERN, Body, Project, SiteConfig
 from .problems import Problems
 from .render import page_url
 from .yamlhints import quoted
@@ -179,3 +180,29 @@ def next_steps(protocol_id: str, lang: str, site: SiteConfig) -> list[str]:
         f"make serve, then open http://127.0.0.1:8000/{url} (a draft, shown with a banner)",
         "commit on a branch and open a merge request (CONTRIBUTING.md, steps 5-6)",
     ]
+
+
+def check_placeholders(project: Project, templates: dict[str, Template],
+                       problems: Problems) -> None:
+    """Placeholder text of `protocols new` left in a body: a warning in a draft, an error
+    in a protocol on its way to readers (review, approved, retired)."""
+    for protocol in project.protocols.values():
+        report = problems.warning if protocol.status == "draft" else problems.error
+        for body in protocol.bodies.values():
+            for line, text in _placeholders(body, templates.values()):
+                report(body.path, line, f"placeholder text of `protocols new` left: '{text}'",
+                       "replace it with the protocol's own text")
+
+
+def _placeholders(body: Body, templates: Iterable[Template]) -> list[tuple[int, str]]:
+    found = []
+    for template in templates:
+        texts = template.texts
+        if body.title == texts["title"]:
+            found.append((body.line_of("title"), texts["title"]))
+        if body.summary == texts["summary"]:
+            found.append((body.line_of("summary"), texts["summary"]))
+        for offset, line in enumerate(body.text.split("\n")):
+            if line.strip() == texts["section_text"]:
+                found.append((body.first_line + offset, texts["section_text"]))
+    return found

@@ -179,3 +179,32 @@ def test_any_one_line_title_survives_the_front_matter(title: str) -> None:
         body = load_body(path, "nl.md", "nl", problems)
     assert problems.items == []
     assert body is not None and body.title == title.strip()
+
+
+PLACEHOLDER = "placeholder text of `protocols new` left: '{}' (hint: replace it with the " \
+              "protocol's own text)"
+
+
+def test_placeholders_left_are_warnings_in_a_draft_and_errors_on_the_way_to_readers(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project()
+    monkeypatch.chdir(root)
+    assert main(["new", "sepsis", "--lang", "id", "--title", "Sepsis"]) == 0
+    body = root / "protocol_src/protocols/sepsis/id.md"
+    text = body.read_text(encoding="utf-8")
+    body.write_text(text.replace("Tulis teks bagian ini di sini.", "Teks.", 3), encoding="utf-8")
+    found = [p.format() for p in pipeline.check(root).sorted() if "placeholder" in p.message]
+    path = "protocol_src/protocols/sepsis/id.md"
+    assert found == [
+        f"{path}:3: warning: " + PLACEHOLDER.format(
+            "Satu kalimat: tentang apa protokol ini dan untuk siapa."),
+        f"{path}:21: warning: " + PLACEHOLDER.format("Tulis teks bagian ini di sini."),
+    ]
+    yaml_path = root / "protocol_src/protocols/sepsis/protocol.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(
+        "status: draft  ", "status: review "), encoding="utf-8")
+    assert [p.format() for p in pipeline.check(root).errors] == [
+        f"{path}:3: error: " + PLACEHOLDER.format(
+            "Satu kalimat: tentang apa protokol ini dan untuk siapa."),
+        f"{path}:21: error: " + PLACEHOLDER.format("Tulis teks bagian ini di sini."),
+    ]
