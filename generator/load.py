@@ -74,7 +74,8 @@ def load_protocol(folder: Path, rel: str, languages: tuple[str, ...],
     if data is None and found:
         return None
     if not isinstance(data, LineMap):
-        problems.error(yaml_rel, 1, "protocol.yaml must be a mapping of document-control keys")
+        problems.error(yaml_rel, 1, "protocol.yaml must be a mapping of document-control keys",
+                       _no_mapping_hint(data))
         return None
     fields = _DocumentControl(data, yaml_rel, folder.name, languages, problems).read()
     bodies = _load_bodies(folder, rel, languages, problems)
@@ -282,6 +283,13 @@ def _iso_date(value: object) -> date | None:
     return None
 
 
+def _no_mapping_hint(value: object) -> str | None:
+    """'title:Sepsis' is one text to YAML: a key needs a space after its colon."""
+    if isinstance(value, str) and ":" in value:
+        return "write a space after each key's colon, e.g. 'title: Sepsis'"
+    return None
+
+
 def _one_value_hint(key: str, value: object) -> str | None:
     """Words for a list or mapping where one value belongs (a '- ' or an indented 'x: y')."""
     if isinstance(value, list):
@@ -338,7 +346,8 @@ def load_body(path: Path, rel: str, lang: str, problems: Problems) -> Body | Non
     if found and meta is None:
         return None
     if not isinstance(meta, LineMap):
-        problems.error(rel, 1, "front matter must be a mapping with at least 'title'")
+        problems.error(rel, 1, "front matter must be a mapping with at least 'title'",
+                       _no_mapping_hint(meta))
         return None
     ok = _check_front_matter(meta, rel, problems)
     before = len(problems.errors)

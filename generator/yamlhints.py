@@ -32,6 +32,9 @@ def yaml_hint(exc: yaml.MarkedYAMLError, offset: int = 0) -> str | None:
         return f"the '{'[' if CLOSERS[context] == ']' else '{'}' opened on line {opened} is " \
                f"not closed: end it with '{CLOSERS[context]}' on the same line, or put the " \
                "whole value in quotes"
+    if problem == "could not find expected ':'":
+        return f"line {opened} has no ': ' after its key: write 'key: value', with a " \
+               "space after the colon"
     if problem == "mapping values are not allowed here":
         return _colon_hint(exc)
     if "but found '-'" in problem:
@@ -61,8 +64,13 @@ def _colon_hint(exc: yaml.MarkedYAMLError) -> str:
     if line is None or match is None or exc.problem_mark is None:
         return "a colon followed by a space starts a new key: put a value that holds one " \
                "in quotes"
-    _, key, value = match.groups()
+    indent, key, value = match.groups()
     if exc.problem_mark.column == line.index(":"):
+        if not indent:
+            # YAML read the line above and this key as one text: the line above has no
+            # colon (or no space after it) to end its key.
+            return "the line above has no ': ' after its key, so YAML reads it and this " \
+                   "line as one text: write 'key: value'"
         # The line's own key is refused: it sits deeper than the mapping it belongs to.
         return "this line is indented more than the key above it: line up the keys of " \
                "one mapping"

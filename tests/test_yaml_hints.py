@@ -55,6 +55,15 @@ def _body_problems(make_project: ProjectFactory, front_matter: str) -> list[str]
      "3: error: invalid YAML: expected ',' or ']', but got '<stream end>' (hint: the '[' "
      "opened on line 3 is not closed: end it with ']' on the same line, or put the whole "
      "value in quotes)"),
+    ("title Sepsis\nsummary: x\n",
+     "3: error: invalid YAML: mapping values are not allowed here (hint: the line above has "
+     "no ': ' after its key, so YAML reads it and this line as one text: write 'key: value')"),
+    ("title: Sepsis\nsummary x\n",
+     "3: error: invalid YAML: could not find expected ':' (hint: line 3 has no ': ' after its "
+     "key: write 'key: value', with a space after the colon)"),
+    ("title:Sepsis\n",
+     "1: error: front matter must be a mapping with at least 'title' (hint: write a space "
+     "after each key's colon, e.g. 'title: Sepsis')"),
 ])
 def test_front_matter_yaml_errors_have_hints(make_project: ProjectFactory, front_matter: str,
                                              expected: str) -> None:
