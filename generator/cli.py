@@ -17,6 +17,7 @@ from .gitutil import GitError
 from .model import ID_PATTERN
 from .problems import Problem, Problems, SourceError
 from .releases import DEFAULT_BRANCH, ReleaseError, ReleaseLog
+from .scope import SOURCE_BRANCH, ScopeError, changed_sources, scope_of, split
 
 WATCHED = ("protocol_src", "site_config", "mkdocs.yml")
 
@@ -55,7 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on failure")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="validate every source")
+    check = commands.add_parser(
+        "check", help="validate every source",
+        description="Check the whole project; with paths (or --changed), report only the "
+        "problems of those protocols or files and count the rest.")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="a protocol folder or any file in it, or another source file")
+    check.add_argument("--changed", action="store_true",
+                       help="the sources changed since this branch left --base")
+    check.add_argument("--base", default=SOURCE_BRANCH,
+                       help=f"the branch releases are made from (default: {SOURCE_BRANCH})")
     check.set_defaults(run=_check)
 
     build = commands.add_parser("build", help="check, generate content/ and build the site")
@@ -94,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="scaffold a draft protocol")
     new.add_argument("id", metavar="ID", help="lowercase words joined by hyphens")
     new.add_argument("--lang", required=True, help="the language it is written in")
+    new.add_argument("--title", help="its title in that language (default: a placeholder)")
     new.set_defaults(run=_new)
     return parser
 
@@ -110,10 +121,40 @@ def _summary(problems: Sequence[Problem], stream: object) -> None:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
+    try:
+        prefixes = _scope(root, args.paths, args.changed, args.base)
+    except (ScopeError, GitError) as exc:
+        print(f"protocols check: error: {exc}", file=sys.stderr)
+        return 2
     problems = pipeline.check(root)
-    _print_problems(problems.items, sys.stdout)
-    _summary(problems.items, sys.stdout)
-    return 1 if problems.errors else 0
+    mine, others = split(problems.items, prefixes) if prefixes is not None \
+        else (problems.items, [])
+    _print_problems(mine, sys.stdout)
+    _summary(mine, sys.stdout)
+    _others(others, sys.stdout)
+    return 1 if any(p.severity == "error" for p in mine) else 0
+
+
+def _scope(root: Path, paths: list[str], changed: bool, base: str) -> tuple[str, ...] | None:
+    """The prefixes to report (``None``: everything)."""
+    if not paths and not changed:
+        return None
+    prefixes = scope_of(root, paths)
+    if changed:
+        sources = changed_sources(root, base)
+        if not sources:
+            print(f"protocols check: no sources changed since '{base}'", file=sys.stderr)
+        prefixes += scope_of(root, sources, must_exist=False)
+    return prefixes
+
+
+def _others(problems: Sequence[Problem], stream: object) -> None:
+    """One line for the problems outside the editor's scope: there, not in the way."""
+    if not problems:
+        return
+    errors = sum(p.severity == "error" for p in set(problems))
+    print(f"(elsewhere in the project: {errors} error(s), {len(set(problems)) - errors} "
+          "warning(s); `protocols check` lists them)", file=stream)  # type: ignore[call-overload]
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
@@ -201,16 +242,18 @@ def _export(root: Path, args: argparse.Namespace) -> int:
 
 def _new(root: Path, args: argparse.Namespace) -> int:
     from .config import load_site_config
-    from .scaffold import PROTOCOLS_DIR, ScaffoldError, scaffold
+    from .scaffold import PROTOCOLS_DIR, ScaffoldError, load_templates, next_steps, scaffold
 
     problems = Problems()
     site = load_site_config(root, problems)
-    if site is None:
+    templates = load_templates(root, site.codes, problems) if site else {}
+    if site is None or problems.errors:
         raise SourceError(problems.sorted())
     folder = root / PROTOCOLS_DIR
     existing = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
     try:
-        files = scaffold(args.id, args.lang, site.codes, existing, date.today().isoformat())
+        files = scaffold(args.id, args.lang, site, templates, existing,
+                         date.today().isoformat(), args.title)
     except ScaffoldError as exc:
         print(f"protocols: error: {exc}", file=sys.stderr)
         return 1
@@ -220,6 +263,9 @@ def _new(root: Path, args: argparse.Namespace) -> int:
         with path.open("x", encoding="utf-8") as handle:  # never overwrite
             handle.write(text)
         print(f"Created {rel}", file=sys.stderr)
+    print("Next steps:", file=sys.stderr)
+    for number, step in enumerate(next_steps(args.id, args.lang, site), 1):
+        print(f"  {number}. {step}", file=sys.stderr)
     return 0
 
 
@@ -237,15 +283,20 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
 
     releases = _releases(root)
     cache = pipeline.PreviewCache()
-    loaded, _ = pipeline.generate_preview(root, releases=releases, cache=cache)
-    _print_problems(loaded.problems.warnings, sys.stderr)
+    try:
+        loaded, _ = pipeline.generate_preview(root, releases=releases, cache=cache)
+    except SourceError as exc:
+        _touched_first(root, exc.problems, sys.stderr)
+        _summary(exc.problems, sys.stderr)
+        return 1
+    _touched_first(root, loaded.problems.warnings, sys.stderr)
 
     def regenerate() -> list[str] | None:
         try:
             _, changed = pipeline.generate_preview(root, releases=releases, cache=cache)
         except SourceError as exc:
             # Keep serving the last good pages; the editor sees what to fix.
-            _print_problems(exc.problems, sys.stderr)
+            _touched_first(root, exc.problems, sys.stderr)
             _summary(exc.problems, sys.stderr)
             return None
         if changed:
@@ -261,6 +312,20 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
                       watch=[root / name for name in WATCHED], regenerate=regenerate,
                       report=lambda message: print(message, file=sys.stderr))
     return 0
+
+
+def _touched_first(root: Path, problems: Sequence[Problem], stream: object) -> None:
+    """The problems of the sources the editor changed (per git) first; of the rest, the
+    errors (they stop the preview too) and a count of the warnings."""
+    try:
+        prefixes = scope_of(root, changed_sources(root), must_exist=False)
+    except (ScopeError, GitError):
+        _print_problems(problems, stream)  # no git, no branch: nothing to tell apart
+        return
+    mine, others = split(problems, prefixes)
+    _print_problems(mine, stream)
+    _print_problems([p for p in others if p.severity == "error"], stream)
+    _others([p for p in others if p.severity == "warning"], stream)
 
 
 def _interrupt(signum: int, frame: object) -> None:

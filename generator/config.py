@@ -5,19 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .model import Language, SiteConfig
+from .model import DRUG_NAME, Language, SiteConfig
 from .problems import Problems
 from .yamlpos import LineList, LineMap, load_yaml
 
 SITE_FILE = "site_config/site.yaml"
 UI_FILE = "site_config/ui.yaml"
 TAXONOMY_FILE = "site_config/taxonomy.yaml"
+DRUGS_FILE = "site_config/drugs.yaml"
 
 
 def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
     site = _read_map(root, SITE_FILE, problems)
     ui = _read_map(root, UI_FILE, problems)
     taxonomy = _read_map(root, TAXONOMY_FILE, problems, required=False)
+    drugs = _read_map(root, DRUGS_FILE, problems, required=False)
     if site is None or ui is None:
         return None
     languages = _languages(site, problems)
@@ -31,6 +33,7 @@ def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
         ui={key: _strings(ui, key, codes, UI_FILE, problems) for key in ui},
         specialties=_specialties(taxonomy, codes, problems),
         publish_review_copies=_flag(site, "publish_review_copies", problems),
+        drugs=_drugs(drugs, codes, problems),
     )
 
 
@@ -118,3 +121,28 @@ def _specialties(taxonomy: LineMap | None, codes: tuple[str, ...],
         problems.error(TAXONOMY_FILE, taxonomy.line, "'specialties' must be a mapping")
         return {}
     return {key: _per_language(table, key, codes, TAXONOMY_FILE, problems) for key in table}
+
+
+def _drugs(table: LineMap | None, codes: tuple[str, ...],
+           problems: Problems) -> dict[str, tuple[str, ...]]:
+    """Drug names per language: lists of names as they are written in that language."""
+    if table is None:
+        return {}
+    result: dict[str, tuple[str, ...]] = {}
+    for lang in table:
+        names = table[lang]
+        if lang not in codes:
+            problems.error(DRUGS_FILE, table.line_of(lang), f"unknown language '{lang}'",
+                           f"site languages: {', '.join(codes)}")
+            continue
+        if not isinstance(names, LineList):
+            problems.error(DRUGS_FILE, table.line_of(lang),
+                           f"'{lang}' must be a list of drug names")
+            continue
+        for index, name in enumerate(names):
+            if not isinstance(name, str) or not DRUG_NAME.match(name):
+                problems.error(DRUGS_FILE, names.line_of(index),
+                               f"'{name}' is not a drug name",
+                               "a name in lowercase letters, words joined by '-' or a space")
+        result[lang] = tuple(n for n in names if isinstance(n, str) and DRUG_NAME.match(n))
+    return result

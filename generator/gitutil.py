@@ -56,6 +56,23 @@ def uncommitted_changes(root: Path) -> list[str]:
     return [line[3:] for line in out.decode("utf-8").splitlines() if line]
 
 
+def commit_exists(root: Path, ref: str) -> bool:
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+        return True
+    except GitError:
+        return False
+
+
+def changed_since(root: Path, ref: str) -> set[str]:
+    """Paths under ``root`` (relative to it) that differ between where HEAD left ``ref``
+    and the work tree, untracked files included."""
+    base = _text(root, "merge-base", "HEAD", ref)
+    changed = _git(root, "diff", "--relative", "--name-only", "-z", base, "--", ".")
+    new = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+    return {name for name in (changed + new).decode("utf-8").split("\0") if name}
+
+
 def extract_committed(root: Path, dest: Path) -> str:
     """Write the committed tree of ``root`` (HEAD, not the work tree) into ``dest``.
 

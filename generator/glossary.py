@@ -63,8 +63,13 @@ def _term(item: object, line: int, languages: tuple[str, ...],
         problems.error(GLOSSARY_FILE, item.line_of("term"),
                        f"term '{term}' must not contain ']' or a backslash")
         ok = False
+    drug = item.get("drug", False)
+    if not isinstance(drug, bool):
+        problems.error(GLOSSARY_FILE, item.line_of("drug"), f"term '{term}': drug must be "
+                       "true or false", "true marks a term that names a drug, e.g. IVIG")
+        ok = False
     for key in item:
-        if key != "term" and key not in languages:
+        if key not in ("term", "drug") and key not in languages:
             problems.error(GLOSSARY_FILE, item.line_of(key),
                            f"term '{term}': unknown language '{key}'",
                            f"site languages: {', '.join(languages)}")
@@ -78,7 +83,8 @@ def _term(item: object, line: int, languages: tuple[str, ...],
             ok = False
     if not ok:
         return None
-    return GlossaryTerm(term, {lang: " ".join(item[lang].split()) for lang in languages}, line)
+    return GlossaryTerm(term, {lang: " ".join(item[lang].split()) for lang in languages}, line,
+                        drug)
 
 
 def with_abbreviations(page: str, glossary: Glossary, lang: str) -> str:

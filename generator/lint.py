@@ -5,20 +5,26 @@
 - A decimal point in Dutch or Indonesian text, where a comma is meant: a Dutch
   reader reads "1.500 mg" as fifteen hundred, so "0.5" is at best ambiguous.
 - A dose without a unit: a number straight after a drug name or the word "dose"
-  with no unit after it.
+  with no unit after it. Drug names come from data (:func:`drug_names`).
 
 Each rule is precise rather than clever: it names the line and the text it found.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .model import Body, Protocol
+from .model import Body, Glossary, Protocol, SiteConfig
 from .numbers import without_markup
 from .problems import Problems
 from .prose import prose_lines
+
+if TYPE_CHECKING:
+    from .calculators import CalculatorSpec
 
 LINK_SCHEME = re.compile(r"\b(tel|mailto):", re.I)
 LANGUAGE_NAMES = {"nl": "Dutch", "id": "Indonesian"}
@@ -29,12 +35,7 @@ THOUSANDS = re.compile(r"^[1-9]\d{0,2}$")
 VERSION_WORD = re.compile(r"(?:versie|versi|version|v)\s*$", re.I)
 
 DOSE_WORDS = r"dose|doses|dosis|dosering|dosage"
-# Generic-name stems of antivirals, antibiotics, antifungals and other common drugs.
-DRUG_SUFFIX = (r"[a-z]+(?:vir|mab|cillin|mycin|micin|floxacin|oxacin|azole|cycline|penem|"
-               r"pril|sartan|olol|statin|parin|fungin|tinib|dronate|foscarnet|carnet)")
 NUMBER_TEXT = r"\d+(?:[.,]\d+)*"
-DOSE = re.compile(rf"\b((?:{DOSE_WORDS})|{DRUG_SUFFIX})\s+({NUMBER_TEXT}"
-                  rf"(?:\s*[-–]\s*{NUMBER_TEXT})?)(?!\d)", re.I)
 # What every dose above has: a letter, whitespace, a digit. Lines without it (most prose)
 # are not searched for doses, which takes the drug-name pattern a while per word.
 MAY_BE_DOSE = re.compile(r"[a-z]\s+\d", re.I)
@@ -45,15 +46,49 @@ AFTER_DOSE = re.compile(
     r"days?|dagen|dag|hari|weeks?|weken|minggu|h|uur|jam|of|van|dari)\b)", re.I)
 
 
-def lint_protocol(protocol: Protocol, problems: Problems) -> None:
+@functools.lru_cache(maxsize=8)
+def dose_pattern(drugs: frozenset[str]) -> re.Pattern[str]:
+    """A dose word or a drug name of ``drugs``, then a number (or a range).
+
+    The names come from data (:func:`drug_names`), so a drug is known by its name in
+    any site language, never guessed from its ending. Longest first: of two names that
+    start alike, the longer one is found.
+    """
+    names = "|".join(re.escape(name) for name in sorted(drugs, key=lambda n: (-len(n), n)))
+    words = f"{DOSE_WORDS}|{names}" if names else DOSE_WORDS
+    return re.compile(rf"\b({words})\s+({NUMBER_TEXT}(?:\s*[-–]\s*{NUMBER_TEXT})?)(?!\d)",
+                      re.I)
+
+
+def drug_names(site: SiteConfig, glossary: Glossary,
+               calculators: Iterable[CalculatorSpec]) -> frozenset[str]:
+    """Every drug name the project knows: the site's lists per language, the glossary's
+    terms marked as drugs, and the drugs the calculators dose."""
+    names = {name for listed in site.drugs.values() for name in listed}
+    names.update(term.term for term in glossary.terms if term.drug)
+    names.update(drug for spec in calculators for drug in spec.drugs)
+    return frozenset(name.lower() for name in names)
+
+
+@dataclass(frozen=True)
+class Lint:
+    """What every rule may read besides the line: the protocol and the dose pattern."""
+
+    protocol: Protocol
+    dose: re.Pattern[str]
+
+
+def lint_protocol(protocol: Protocol, problems: Problems,
+                  drugs: frozenset[str] = frozenset()) -> None:
+    lint = Lint(protocol, dose_pattern(drugs))
     for body in protocol.bodies.values():
         for number, line in prose_lines(body):
             text = without_markup(line)  # the same for every rule that reads text, not markup
             for rule in RULES:
-                rule(protocol, body, number, line, text, problems)
+                rule(lint, body, number, line, text, problems)
 
 
-def _contact_links(protocol: Protocol, body: Body, number: int, markup: str, text: str,
+def _contact_links(lint: Lint, body: Body, number: int, markup: str, text: str,
                    problems: Problems) -> None:
     for match in LINK_SCHEME.finditer(markup):
         scheme = match.group(1).lower()
@@ -62,7 +97,7 @@ def _contact_links(protocol: Protocol, body: Body, number: int, markup: str, tex
                        "write plain text")
 
 
-def _decimal_point(protocol: Protocol, body: Body, number: int, markup: str, text: str,
+def _decimal_point(lint: Lint, body: Body, number: int, markup: str, text: str,
                    problems: Problems) -> None:
     if body.lang not in LANGUAGE_NAMES:
         return
@@ -77,11 +112,11 @@ def _decimal_point(protocol: Protocol, body: Body, number: int, markup: str, tex
                          f"'{match.group(0)}'", f"write {whole},{fraction}")
 
 
-def _dose_without_unit(protocol: Protocol, body: Body, number: int, markup: str, text: str,
+def _dose_without_unit(lint: Lint, body: Body, number: int, markup: str, text: str,
                        problems: Problems) -> None:
     if not MAY_BE_DOSE.search(text):
         return
-    for match in DOSE.finditer(text):
+    for match in lint.dose.finditer(text):
         if AFTER_DOSE.match(text, match.end()):
             continue
         problems.error(body.path, number,
@@ -90,5 +125,5 @@ def _dose_without_unit(protocol: Protocol, body: Body, number: int, markup: str,
 
 
 # A rule gets a prose line as written and as text (markup replaced: :func:`without_markup`).
-Rule = Callable[[Protocol, Body, int, str, str, Problems], None]
+Rule = Callable[[Lint, Body, int, str, str, Problems], None]
 RULES: tuple[Rule, ...] = (_contact_links, _decimal_point, _dose_without_unit)

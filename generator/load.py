@@ -41,6 +41,7 @@ RESERVED_HEADING_IDS = frozenset({"top", "references", "changelog", "related-pro
 FRONT_MATTER_KEYS = ("title", "summary", "aliases", "translation_of_version",
                      "number_exceptions")
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 HEADING_ID = re.compile(r"\s*\{#([^}\s]+)\}$")
 SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
@@ -54,14 +55,15 @@ def iso_date(value: object) -> date | None:
     """``value`` as a date when it is one: unquoted (YAML reads it as a date) or quoted.
 
     A date with a time is none: it cannot be compared with a day, and no field asks for it.
+    The published JSON Schema has the same rule (schemas/).
     """
     if isinstance(value, datetime):
         return None
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value.strip())
+            return date.fromisoformat(value)
         except ValueError:
             return None
     return None
@@ -97,7 +99,8 @@ def load_protocol(folder: Path, rel: str, languages: tuple[str, ...],
     if data is None and found:
         return None
     if not isinstance(data, LineMap):
-        problems.error(yaml_rel, 1, "protocol.yaml must be a mapping of document-control keys")
+        problems.error(yaml_rel, 1, "protocol.yaml must be a mapping of document-control keys",
+                       _no_mapping_hint(data))
         return None
     fields = _DocumentControl(data, yaml_rel, folder.name, languages, problems).read()
     bodies = _load_bodies(folder, rel, languages, problems)
@@ -204,7 +207,8 @@ class _DocumentControl:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.error(key, f"{key} must be text, or null when the source does not record it")
+            self.error(key, f"{key} must be text, or null when the source does not record it",
+                       _one_value_hint(key, value))
             return None
         return value.strip()
 
@@ -295,6 +299,24 @@ class _DocumentControl:
         return tuple(result)
 
 
+def _no_mapping_hint(value: object) -> str | None:
+    """'title:Sepsis' is one text to YAML: a key needs a space after its colon."""
+    if isinstance(value, str) and ":" in value:
+        return "write a space after each key's colon, e.g. 'title: Sepsis'"
+    return None
+
+
+def _one_value_hint(key: str, value: object) -> str | None:
+    """Words for a list or mapping where one value belongs (a '- ' or an indented 'x: y')."""
+    if isinstance(value, list):
+        return f"{key} takes one value, not a list: write it on the line of '{key}:' " \
+               "without '- ' (quote it if it holds ': ')"
+    if isinstance(value, dict):
+        return f"{key} takes one value, but YAML read a 'key: value' in it: put the whole " \
+               "value in quotes"
+    return None
+
+
 def _optional_str(value: Any) -> str | None:
     if value is None:
         return None
@@ -340,7 +362,8 @@ def load_body(path: Path, rel: str, lang: str, problems: Problems) -> Body | Non
     if found and meta is None:
         return None
     if not isinstance(meta, LineMap):
-        problems.error(rel, 1, "front matter must be a mapping with at least 'title'")
+        problems.error(rel, 1, "front matter must be a mapping with at least 'title'",
+                       _no_mapping_hint(meta))
         return None
     ok = _check_front_matter(meta, rel, problems)
     before = len(problems.errors)
@@ -375,7 +398,12 @@ def _check_front_matter(meta: LineMap, rel: str, problems: Problems) -> bool:
                            f"did you mean '{close[0]}'?" if close else None)
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.error(rel, meta.line_of("title"), "front matter needs a 'title'")
+        problems.error(rel, meta.line_of("title"), "front matter needs a 'title'",
+                       _one_value_hint("title", title))
+    summary = meta.get("summary")
+    if summary is not None and not isinstance(summary, str):
+        problems.error(rel, meta.line_of("summary"), "summary must be one text",
+                       _one_value_hint("summary", summary))
     aliases = meta.get("aliases")
     if aliases is not None and not (
             isinstance(aliases, list) and all(isinstance(a, str) and a.strip() for a in aliases)):

@@ -12,6 +12,9 @@ if TYPE_CHECKING:  # the calculator models live in their own package
     from .calculators import CalculatorSpec
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# A drug name: lowercase letters of any alphabet (digits after the first), words joined
+# by '-' or one space ("co-trimoxazole", "amphotericin b").
+DRUG_NAME = re.compile(r"^[^\W\d_A-Z][^\W_A-Z]*(?:[- ][^\W_A-Z]+)*$")
 VERSION_PATTERN = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 Status = Literal["draft", "review", "approved", "retired"]
@@ -152,6 +155,8 @@ class SiteConfig:
     fallback_order: tuple[str, ...]
     ui: dict[str, dict[str, str]]
     specialties: dict[str, dict[str, str]]
+    # Drug names as written in each language (site_config/drugs.yaml): the lint's drugs.
+    drugs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Whether protocols in review are published, with an "awaiting approval" banner.
     publish_review_copies: bool = False
 
@@ -180,6 +185,7 @@ class GlossaryTerm:
     term: str
     expansions: dict[str, str]
     line: int
+    drug: bool = False  # the term names a drug (IVIG): a number after it is a dose
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .drift import drift_of
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .glossary import load_glossary
 from .history import render_history
-from .lint import lint_protocol
+from .lint import drug_names, lint_protocol
 from .load import PROTOCOLS_DIR, load_protocol, protocol_folders
 from .model import Project, Protocol
 from .numbers import check_protocol_numbers
@@ -33,6 +33,7 @@ from .problems import Problem, Problems, SourceError
 from .releases import ReleaseLog
 from .render import PageCache, RenderOptions, published, render_site
 from .sanitize import check_protocol_bodies
+from .scaffold import TEMPLATE_FILE, check_placeholders, load_templates
 from .transforms import Context, resolve
 from .validate import validate
 
@@ -59,22 +60,26 @@ def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
     site = load_site_config(root, problems)
     if site is None:
         raise SourceError(problems.sorted())
+    if cache is not None:
+        cache.refresh(root)
+    glossary = load_glossary(root, site.codes, problems)
+    specs = _load_calculators(root, problems) if cache is None else cache.calculators(root, problems)
+    drugs = drug_names(site, glossary, specs.values())
     if cache is None:
         protocols = {}
         names = [folder.name for folder in protocol_folders(root, problems)]
-        for protocol, found in read_and_check(root, names, site.codes):
+        for protocol, found in read_and_check(root, names, site.codes, drugs):
             problems.extend(found)
             if protocol is not None:
                 protocols[protocol.id] = protocol
     else:
-        cache.refresh(root)
-        protocols = cache.load_protocols(root, site.codes, problems)
-    glossary = load_glossary(root, site.codes, problems)
-    specs = _load_calculators(root, problems) if cache is None else cache.calculators(root, problems)
+        protocols = cache.load_protocols(root, site.codes, problems, drugs)
     project = Project(root=str(root), site=site, protocols=protocols, glossary=glossary,
                       calculators=specs)
     calculators = frozenset(specs)
     validate(project, set(calculators), problems)
+    if (root / TEMPLATE_FILE).is_file():
+        check_placeholders(project, load_templates(root, site.codes, problems), problems)
     if cache is None:
         for protocol in protocols.values():
             problems.extend(_link_problems(project, protocol, calculators))
@@ -97,20 +102,22 @@ def _link_problems(project: Project, protocol: Protocol,
 PARALLEL_FROM = 200
 
 
-def read_and_check(root: Path, names: list[str], languages: tuple[str, ...]
+def read_and_check(root: Path, names: list[str], languages: tuple[str, ...],
+                   drugs: frozenset[str] = frozenset()
                    ) -> list[tuple[Protocol | None, list[Problem]]]:
     """Each protocol folder in ``names`` read and checked on its own (:func:`check_protocol`):
     the protocol, if it could be read, and its problems, in the order of ``names``."""
     if len(names) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return _read_and_check(root, names, languages)
+        return _read_and_check(root, names, languages, drugs)
     half = len(names) // 2
     # spawn, not fork: the caller may have threads (a test server, a watcher).
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        later = pool.submit(_read_and_check, root, names[half:], languages)
-        return _read_and_check(root, names[:half], languages) + later.result()
+        later = pool.submit(_read_and_check, root, names[half:], languages, drugs)
+        return _read_and_check(root, names[:half], languages, drugs) + later.result()
 
 
-def _read_and_check(root: Path, names: list[str], languages: tuple[str, ...]
+def _read_and_check(root: Path, names: list[str], languages: tuple[str, ...],
+                    drugs: frozenset[str] = frozenset()
                     ) -> list[tuple[Protocol | None, list[Problem]]]:
     results: list[tuple[Protocol | None, list[Problem]]] = []
     for name in names:
@@ -118,16 +125,17 @@ def _read_and_check(root: Path, names: list[str], languages: tuple[str, ...]
         protocol = load_protocol(root / PROTOCOLS_DIR / name, f"{PROTOCOLS_DIR}/{name}",
                                  languages, found)
         if protocol is not None:
-            check_protocol(protocol, found)
+            check_protocol(protocol, found, drugs)
         results.append((protocol, found.items))
     return results
 
 
-def check_protocol(protocol: Protocol, problems: Problems) -> None:
-    """The checks that read one protocol and nothing else."""
+def check_protocol(protocol: Protocol, problems: Problems,
+                   drugs: frozenset[str] = frozenset()) -> None:
+    """The checks that read one protocol (and the project's drug names) and nothing else."""
     check_protocol_numbers(protocol, problems)
     check_protocol_bodies(protocol, problems)
-    lint_protocol(protocol, problems)
+    lint_protocol(protocol, problems, drugs)
 
 
 @dataclass
@@ -186,15 +194,15 @@ class PreviewCache:
             self.settings, self.folders, self.specs, self.links = settings, {}, None, {}
             self.pages = {}
 
-    def load_protocols(self, root: Path, languages: tuple[str, ...],
-                       problems: Problems) -> dict[str, Protocol]:
+    def load_protocols(self, root: Path, languages: tuple[str, ...], problems: Problems,
+                       drugs: frozenset[str] = frozenset()) -> dict[str, Protocol]:
         protocols: dict[str, Protocol] = {}
         seen = {}
         for folder in protocol_folders(root, problems):
             files = _files(folder.parent, [folder.name])
             cached = self.folders.get(folder.name)
             if cached is None or cached[0] != files:
-                cached = (files, *_read_and_check(root, [folder.name], languages)[0])
+                cached = (files, *_read_and_check(root, [folder.name], languages, drugs)[0])
             seen[folder.name] = cached
             problems.extend(cached[2])
             if cached[1] is not None:

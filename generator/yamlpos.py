@@ -13,6 +13,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .problems import Problem
+from .yamlhints import yaml_hint
 
 
 class LineMap(dict[Any, Any]):
@@ -136,7 +137,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Prob
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset
         reason = exc.problem or exc.context or "invalid YAML"
-        return None, [Problem(path, line, f"invalid YAML: {reason}")]
+        return None, [Problem(path, line, f"invalid YAML: {reason}", hint=yaml_hint(exc, offset))]
     except yaml.YAMLError as exc:
         return None, [Problem(path, first_line, f"invalid YAML: {exc}")]
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:

@@ -457,7 +457,10 @@ def test_the_valid_example_loads_and_its_vectors_pass(tmp_path: Path) -> None:
     ("status: draft\n", "status: draft\ncolour: red\n",
      "calculators/demo.yaml:4: error: unknown key 'colour' in the calculator spec (hint: allowed: "
      "id, version, status, title, source, inputs, logic, outputs, vectors, approved_by, summary, "
-     "notes, share, chart)"),
+     "notes, share, chart, drugs)"),
+    ("status: draft\n", "status: draft\ndrugs: [Ganciclovir]\n",
+     "calculators/demo.yaml:4: error: drugs: 'Ganciclovir' is not a drug name (hint: a name in "
+     "lowercase letters, e.g. ganciclovir)"),
     ("id: demo", "id: other",
      "calculators/demo.yaml:1: error: id 'other' does not match the file name 'demo.yaml'"),
     ('version: "1.0"', "version: 1.0",

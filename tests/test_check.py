@@ -56,7 +56,9 @@ def test_seed_gaps_are_reported_as_warnings(make_project: ProjectFactory) -> Non
      f"{P}/protocol.yaml:14: error: unknown specialty 'cardiology' "
      "(hint: specialties are listed in site_config/taxonomy.yaml)"),
     (MINIMAL_YAML.format(id="acme").replace("status: approved", "status: [approved"),
-     f"{P}/protocol.yaml:4: error: invalid YAML: expected ',' or ']', but got ':'"),
+     f"{P}/protocol.yaml:4: error: invalid YAML: expected ',' or ']', but got ':' (hint: the "
+     "'[' opened on line 3 is not closed: end it with ']' on the same line, or put the whole "
+     "value in quotes)"),
     (MINIMAL_YAML.format(id="acme") + "owner: twice\n",
      f"{P}/protocol.yaml:13: error: duplicate key 'owner'"),
 ])
@@ -157,3 +159,25 @@ def test_cli_check_exit_codes(make_project: ProjectFactory, monkeypatch: pytest.
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("protocol_src/protocols/fine/en.md:5: error: a body must not contain")
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("    date: 2025-01-01", '    date: "2025-01-01"', None),  # quoted or not, as the interface says
+    ("review_due: 2030-01-01", 'review_due: "2030-01-01"', None),
+    ("review_due: 2030-01-01", 'review_due: "20300101"',
+     f"{P}/protocol.yaml:6: error: review_due '20300101' is not a date "
+     "(hint: write it as YYYY-MM-DD)"),
+    ("review_due: 2030-01-01", "review_due: 2030-01-01 10:00:00",
+     f"{P}/protocol.yaml:6: error: review_due '2030-01-01 10:00:00' is not a date "
+     "(hint: write it as YYYY-MM-DD)"),
+    ("    date: 2025-01-01", '    date: "1 januari 2025"',
+     f"{P}/protocol.yaml:10: error: each changelog entry needs version (\"MAJOR.MINOR\"), "
+     "date (YYYY-MM-DD) and note"),
+])
+def test_dates_are_yyyy_mm_dd_quoted_or_not(make_project: ProjectFactory, old: str, new: str,
+                                            expected: str | None) -> None:
+    text = MINIMAL_YAML.format(id="acme")
+    assert old in text
+    root = make_project({f"{P}/protocol.yaml": text.replace(old, new),
+                         f"{P}/en.md": MINIMAL_BODY.format(title="Acme")})
+    assert errors(root) == ([expected] if expected else [])

@@ -218,7 +218,7 @@ def test_other_indexes(pages: dict[str, str]) -> None:
         " {#ganciclovir-iv}\n\n- [CMV op de IC](../protocols/cmv-icu.md)" in by_calculator
     recent = pages["en/indexes/recently-changed.md"].split("|---|---|---|\n", 1)[1]
     assert recent.splitlines()[0] == (
-        "| November 22, 2026 | [CMV in the ICU](../protocols/cmv-icu.md) | 1.1 |")
+        "| December 1, 2026 | [CMV in the ICU](../protocols/cmv-icu.md) | 1.2 |")
     assert "| October 1, 2026 | [CMV prophylaxis after transplantation]" in recent
     overdue = pages["en/indexes/reviews-overdue.md"]
     assert ("| January 1, 2026 | [CMV prophylaxis after transplantation]"

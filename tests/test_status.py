@@ -30,7 +30,7 @@ def test_report_of_seeds(make_project: ProjectFactory) -> None:
     assert data["schema"] == 1
     icu = data["protocols"][0]
     assert icu == {
-        "id": "cmv-icu", "version": "1.1", "status": "review",
+        "id": "cmv-icu", "version": "1.2", "status": "review",
         "review": {"state": "not-recorded", "due": None},
         "translations": {"en": "current", "nl": "original", "id": "missing"},
         "missing": ["owner", "review_due"],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..model import DRUG_NAME
 from ..problems import Problem, Problems
 from ..yamlpos import LineList, LineMap, load_yaml
 from . import expr as ex
@@ -164,6 +165,7 @@ class CalculatorSpec:
     notes: tuple[Text, ...] = ()
     share: Share | None = None
     chart: Chart | None = None
+    drugs: tuple[str, ...] = ()
 
     def input(self, input_id: str) -> Input:
         return next(i for i in self.inputs if i.id == input_id)
@@ -216,7 +218,7 @@ def load_calculators(
 
 TOP_REQUIRED = ("id", "version", "status", "title", "source", "inputs", "logic", "outputs",
                 "vectors")
-TOP_OPTIONAL = ("approved_by", "summary", "notes", "share", "chart")
+TOP_OPTIONAL = ("approved_by", "summary", "notes", "share", "chart", "drugs")
 
 
 class _Reader:
@@ -382,13 +384,14 @@ class _Reader:
         share = self.share(data, inputs, outputs)
         chart = self.chart(data, inputs)
         vectors = self.vectors(data, inputs, outputs)
+        drugs = self.drugs(data)
         if None in (ident, version, status, title, source, inputs, logic, outputs, vectors):
             return None
         return CalculatorSpec(
             id=ident, version=version, status=status, approved_by=approved_by,  # type: ignore[arg-type]
             title=title, source=source, inputs=inputs, logic=logic,  # type: ignore[arg-type]
             outputs=outputs, vectors=vectors, path=self.path, summary=summary,  # type: ignore[arg-type]
-            notes=notes, share=share, chart=chart,
+            notes=notes, share=share, chart=chart, drugs=drugs,
         )
 
     def identity(self, data: LineMap, stem: str) -> str | None:
@@ -443,6 +446,19 @@ class _Reader:
             self.error(items.line, "source must list at least one citation, each a string")
             return None
         return tuple(s.strip() for s in items)
+
+    def drugs(self, data: LineMap) -> tuple[str, ...]:
+        """The drugs the calculator doses, by name: the lint then knows them as drugs."""
+        if "drugs" not in data:
+            return ()
+        items = self.sequence(data["drugs"], data.line_of("drugs"), "drugs")
+        if items is None:
+            return ()
+        for index, name in enumerate(items):
+            if not isinstance(name, str) or not DRUG_NAME.match(name):
+                self.error(items.line_of(index), f"drugs: '{name}' is not a drug name",
+                           "a name in lowercase letters, e.g. ganciclovir")
+        return tuple(n for n in items if isinstance(n, str) and DRUG_NAME.match(n))
 
     def notes(self, data: LineMap) -> tuple[Text, ...]:
         if "notes" not in data:
