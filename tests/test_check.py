@@ -171,8 +171,8 @@ def test_cli_check_exit_codes(make_project: ProjectFactory, monkeypatch: pytest.
      f"{P}/protocol.yaml:6: error: review_due '2030-01-01 10:00:00' is not a date "
      "(hint: write it as YYYY-MM-DD)"),
     ("    date: 2025-01-01", '    date: "1 januari 2025"',
-     f"{P}/protocol.yaml:10: error: each changelog entry needs version (\"MAJOR.MINOR\"), "
-     "date (YYYY-MM-DD) and note"),
+     f"{P}/protocol.yaml:11: error: date '1 januari 2025' is not a date "
+     "(hint: write it as YYYY-MM-DD)"),
 ])
 def test_dates_are_yyyy_mm_dd_quoted_or_not(make_project: ProjectFactory, old: str, new: str,
                                             expected: str | None) -> None:
