@@ -171,10 +171,17 @@ def _publish(root: Path, args: argparse.Namespace) -> int:
     except (ReleaseError, GitError) as exc:
         print(f"protocols: error: {exc}", file=sys.stderr)
         return 1
-    if result.uncommitted:
-        print(f"note: {len(result.uncommitted)} uncommitted change(s) are not in the release",
-              file=sys.stderr)
     manifest = result.manifest
+    for entry in result.left_out:
+        print(f"left out: {entry.id} {entry.version} ({entry.status})", file=sys.stderr)
+    since = f"since {result.previous}" if result.previous else "(first release)"
+    if not result.changes:
+        print(f"changed {since}: nothing", file=sys.stderr)
+    for change in result.changes:
+        what = (f"added at {change.after}" if change.before is None else
+                f"removed (was {change.before})" if change.after is None else
+                f"{change.before} -> {change.after}")
+        print(f"changed {since}: {change.id} {what}", file=sys.stderr)
     print(f"Published release {manifest.release} ({len(manifest.protocols)} protocol(s), "
           f"commit {manifest.source_commit[:12]}) on branch {args.branch}; "
           f"latest -> {manifest.release}", file=sys.stderr)

@@ -109,3 +109,22 @@ def _specialties(taxonomy: LineMap | None, codes: tuple[str, ...],
         problems.error(TAXONOMY_FILE, taxonomy.line, "'specialties' must be a mapping")
         return {}
     return {key: _per_language(table, key, codes, TAXONOMY_FILE, problems) for key in table}
+
+
+DEFAULT_RELEASE_BRANCH = "main"
+
+
+def release_branch(root: Path, problems: Problems) -> str:
+    """The branch whose tip ``protocols publish`` releases (``release_branch`` in site.yaml)."""
+    from .releases import ref_problem
+
+    site = _read_map(root, SITE_FILE, problems)
+    value = DEFAULT_RELEASE_BRANCH if site is None else site.get("release_branch",
+                                                                 DEFAULT_RELEASE_BRANCH)
+    line = 1 if site is None else site.line_of("release_branch")
+    if not isinstance(value, str):
+        problems.error(SITE_FILE, line, "release_branch must be a branch name, e.g. main")
+        return DEFAULT_RELEASE_BRANCH
+    if (problem := ref_problem(value)) is not None:
+        problems.error(SITE_FILE, line, f"release_branch {value!r} is not a branch name: {problem}")
+    return value

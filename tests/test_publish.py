@@ -8,11 +8,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import gitutil, publish
 from generator.cli import main
 from generator.problems import SourceError
-from generator.releases import Manifest, ReleaseError, ReleaseLog, check_name
+from generator.releases import (
+    Change,
+    Manifest,
+    ProtocolEntry,
+    ReleaseError,
+    ReleaseLog,
+    check_name,
+    ref_problem,
+)
 
 from .conftest import ProjectFactory, minimal_protocol
 
@@ -66,19 +76,59 @@ def second_version(root: Path) -> None:
     commit_all(root, "acme 2.0")
 
 
+PATTERN = ("use letters, digits, '.', '_' and '-', starting with a letter or digit "
+           "(e.g. 2026-11-22)")
+CASE = "of the published tree on a case-insensitive file system"
+
+
 @pytest.mark.parametrize(("name", "message"), [
     ("latest", "'latest' is the alias of the newest release, not a release name"),
-    ("-x", "invalid release name '-x': use letters, digits, '.', '_' and '-', starting with a "
-           "letter or digit (e.g. 2026-11-22)"),
-    ("a/b", "invalid release name 'a/b': use letters, digits, '.', '_' and '-', starting with a "
-            "letter or digit (e.g. 2026-11-22)"),
+    ("Latest", "'latest' is the alias of the newest release, not a release name"),
+    ("-x", f"invalid release name '-x': {PATTERN}"),
+    ("a/b", f"invalid release name 'a/b': {PATTERN}"),
+    ("r9\n", f"invalid release name 'r9\\n': {PATTERN}"),
+    ("x" * 101, f"invalid release name '{'x' * 101}': {PATTERN}"),
+    ("a..b", "invalid release name 'a..b': it contains '..', which git does not allow in a name"),
+    ("r9.", "invalid release name 'r9.': it starts with '/' or ends with '/' or '.'"),
+    ("r9.lock", "invalid release name 'r9.lock': a part of it starts with '.' or ends with "
+                "'.lock'"),
     ("r1", "release 'r1' already exists; a published release never changes, so choose a new "
            "name"),
+    ("r0", "release 'r0' already exists; a published release never changes, so choose a new "
+           "name"),
+    ("R1", f"invalid release name 'R1': it is the same as 'r1' {CASE}"),
+    ("versions.json", "invalid release name 'versions.json': 'versions.json' is a file of the published tree"),
+    ("index.html", "invalid release name 'index.html': 'index.html' is a file of the published tree"),
+    ("Index.HTML", "invalid release name 'Index.HTML': 'index.html' is a file of the published tree"),
+    ("Notes.txt", f"invalid release name 'Notes.txt': it is the same as 'notes.txt' {CASE}"),
+    ("con", "invalid release name 'con': Windows cannot store a folder of that name"),
+    ("NUL.1", "invalid release name 'NUL.1': Windows cannot store a folder of that name"),
 ])
 def test_release_names(name: str, message: str) -> None:
     with pytest.raises(ReleaseError) as failure:
-        check_name(name, {"r1", "latest"})
+        check_name(name, {"r1", "latest"}, frozenset({"r0", "notes.txt", "versions.json"}))
     assert str(failure.value) == message
+
+
+@pytest.mark.parametrize("name", ["2026-11-22", "2026-11-22.2", "r1.0", "v2_final", "a-b.c"])
+def test_good_release_names(name: str) -> None:
+    check_name(name, {"r1", "latest"}, frozenset({"versions.json", "r1", "latest"}))
+
+
+REF_ALPHABET = st.sampled_from(["a", "Z", "0", ".", "/", "-", "_", "@", "{", "~", "^", ":",
+                                "?", "*", "[", "\\", " ", "\t", "\x7f", "é", "lock", "HEAD"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(REF_ALPHABET, min_size=1, max_size=8).map("".join))
+def test_ref_rules_agree_with_git(name: str) -> None:
+    # git itself also accepts '@' and 'HEAD' (resolved to the checked-out branch) and a
+    # leading '-' (read as an option): all three are refused as a published branch.
+    result = subprocess.run(["git", "check-ref-format", f"refs/heads/{name}"],
+                            capture_output=True, check=False)
+    git_accepts = result.returncode == 0 and name not in ("@", "HEAD") \
+        and not name.startswith("-")
+    assert (ref_problem(name) is None) == git_accepts, name
 
 
 def test_manifest_round_trip() -> None:
@@ -91,13 +141,13 @@ def test_manifest_round_trip() -> None:
 
 
 def test_publish_cycle(repo: Path, tmp_path: Path) -> None:
-    # Release 1: the committed text; an uncommitted edit does not leak into it.
+    # Release 1: the committed text; a file outside the sources does not stop it.
     body = repo / P / "en.md"
-    committed = body.read_text(encoding="utf-8")
-    body.write_text(committed.replace("5 mg/kg", "50 mg/kg"), encoding="utf-8")
+    (repo / "notes.txt").write_text("an editor's notes\n", encoding="utf-8")
     first = publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
-    assert first.uncommitted == [f"{P}/en.md"]
-    body.write_text(committed, encoding="utf-8")
+    assert first.left_out == (ProtocolEntry("draft-one", "1.0", "draft"),)
+    assert first.previous is None
+    assert first.changes == (Change("acme", None, "1.0"),)
     page = read(repo, "r1/protocols/acme/index.html")
     assert "Give 5 mg/kg." in page and "50 mg/kg" not in page
     assert json.loads(read(repo, "r1/manifest.json")) == {
@@ -112,7 +162,8 @@ def test_publish_cycle(repo: Path, tmp_path: Path) -> None:
     # Release 2 moves `latest`; release 1 is untouched.
     r1_tree = git(repo, "rev-parse", f"refs/heads/{BRANCH}:r1")
     second_version(repo)
-    publish.publish(repo, "r2", BRANCH, clock=lambda: T2)
+    second = publish.publish(repo, "r2", BRANCH, clock=lambda: T2)
+    assert (second.previous, second.changes) == ("r1", (Change("acme", "1.0", "2.0"),))
     versions = json.loads(read(repo, "versions.json"))
     assert [(v["version"], v["aliases"]) for v in versions] == [("r2", ["latest"]), ("r1", [])]
     assert git(repo, "rev-parse", f"refs/heads/{BRANCH}:r1") == r1_tree
@@ -183,3 +234,130 @@ def test_cli_publish_refuses_an_existing_release(repo: Path, monkeypatch: pytest
     assert branch_head(repo) == head
     assert main(["export", "public"]) == 0
     assert capsys.readouterr().err == f"Exported 1 release(s) to {repo / 'public'}: 2026-11-22\n"
+
+
+def refs_and_head(root: Path) -> tuple[str, str, str]:
+    """Every ref with its commit, HEAD's target and the index: what a refused publish keeps."""
+    return (git(root, "for-each-ref", "--format=%(refname) %(objectname)"),
+            git(root, "rev-parse", "--symbolic-full-name", "HEAD"), git(root, "status", "--porcelain"))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--branch", "main"], "branch 'main' holds the sources (it is the release branch or checked "
+                           "out); releases go to a branch of their own, such as 'site-releases'"),
+    (["--branch", "feature"], "branch 'feature' exists and holds no releases (no versions.json); "
+                              "releases go to a branch of their own, such as 'site-releases'"),
+    (["--branch", "HEAD"], "invalid branch name 'HEAD': 'HEAD' is not a name git accepts for a branch"),
+    (["--branch", "a..b"], "invalid branch name 'a..b': it contains '..', which git does not allow in a name"),
+    (["--branch=-x"], "invalid branch name '-x': it starts with '-'"),
+])
+def test_publish_refuses_a_source_or_invalid_branch(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    args: list[str], message: str) -> None:
+    git(repo, "branch", "feature")
+    before = refs_and_head(repo)
+    monkeypatch.chdir(repo)
+    assert main(["publish", "r1", *args]) == 1
+    assert capsys.readouterr().err == f"protocols: error: {message}\n"
+    assert refs_and_head(repo) == before
+    assert not list((repo / ".git").glob("fast_import_crash_*"))
+
+
+def test_publish_refuses_a_branch_checked_out_elsewhere(repo: Path, tmp_path: Path) -> None:
+    git(repo, "worktree", "add", "-q", "-b", "other", str(tmp_path / "other"))
+    with pytest.raises(ReleaseError, match="branch 'other' holds the sources"):
+        publish.publish(repo, "r1", "other", clock=lambda: T1)
+
+
+@pytest.mark.parametrize("name", ["versions.json", "index.html", "Latest", "r1\n", "a..b"])
+def test_cli_refuses_names_that_break_the_branch(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 name: str) -> None:
+    monkeypatch.chdir(repo)
+    assert main(["publish", "r0"]) == 0
+    capsys.readouterr()
+    before = refs_and_head(repo)
+    assert main(["publish", name]) == 1
+    assert capsys.readouterr().err.startswith("protocols: error: ")
+    assert refs_and_head(repo) == before
+    assert not list((repo / ".git").glob("fast_import_crash_*"))
+
+
+GUARD = ("releases are published from the tip of 'main' (release_branch in "
+         "site_config/site.yaml): merge your change into it, `git switch main`, and publish again")
+
+
+@pytest.mark.parametrize(("edit", "shown"), [
+    (lambda root: (root / P / "en.md").write_text("changed\n", encoding="utf-8"), f"{P}/en.md"),
+    (lambda root: (root / "protocol_src/protocols/new-one").mkdir() or
+     (root / "protocol_src/protocols/new-one/en.md").write_text("x\n", encoding="utf-8"),
+     "protocol_src/protocols/new-one/en.md"),
+    (lambda root: (root / "site_config/site.yaml").write_text("x: 1\n", encoding="utf-8"),
+     "site_config/site.yaml"),
+])
+def test_publish_refuses_uncommitted_sources(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str],
+                                             edit: object, shown: str) -> None:
+    edit(repo)  # type: ignore[operator]
+    before = refs_and_head(repo)
+    monkeypatch.chdir(repo)
+    assert main(["publish", "r1"]) == 1
+    assert capsys.readouterr().err == (
+        f"protocols: error: uncommitted changes in the sources would not be in the release: "
+        f"{shown}; commit them through a merge request (or `git stash` them) and publish again\n")
+    assert refs_and_head(repo) == before
+
+
+def test_publish_refuses_a_feature_branch(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "switch", "-q", "-c", "update-acme")
+    monkeypatch.chdir(repo)
+    assert main(["publish", "r1"]) == 1
+    assert capsys.readouterr().err == (
+        f"protocols: error: HEAD is on branch 'update-acme'; {GUARD}\n")
+    assert not gitutil.branch_exists(repo, BRANCH)
+
+
+def test_publish_from_a_detached_head(repo: Path) -> None:
+    """A CI checkout: detached at the release branch's tip (only a remote may have the branch)."""
+    first = git(repo, "rev-parse", "HEAD")
+    second_version(repo)
+    git(repo, "switch", "-q", "--detach", first)
+    with pytest.raises(ReleaseError) as failure:
+        publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
+    assert str(failure.value) == f"HEAD is detached at {first[:12]}, which is not the tip of 'main'; {GUARD}"
+    git(repo, "switch", "-q", "--detach", "main")
+    publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
+    # As a GitLab runner leaves it: no local `main`, only origin's.
+    git(repo, "update-ref", "refs/remotes/origin/main", "main")
+    git(repo, "branch", "-q", "-D", "main")
+    published = publish.publish(repo, "r2", BRANCH, clock=lambda: T2)
+    assert published.manifest.source_commit == git(repo, "rev-parse", "HEAD")
+
+
+def test_release_branch_is_configurable(repo: Path) -> None:
+    site = repo / "site_config/site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "release_branch: production\n",
+                    encoding="utf-8")
+    commit_all(repo, "release from production")
+    with pytest.raises(ReleaseError, match="^HEAD is on branch 'main'; releases are published "
+                                           "from the tip of 'production'"):
+        publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
+    git(repo, "switch", "-q", "-c", "production")
+    publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
+    with pytest.raises(ReleaseError, match="branch 'production' holds the sources"):
+        publish.publish(repo, "r2", "production", clock=lambda: T1)
+
+
+def test_cli_lists_what_was_left_out_and_what_changed(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo)
+    assert main(["publish", "r1"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == ["left out: draft-one 1.0 (draft)", "changed (first release): acme added at 1.0"]
+    second_version(repo)
+    assert main(["publish", "r2"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == ["left out: draft-one 1.0 (draft)", "changed since r1: acme 1.0 -> 2.0"]
+    assert main(["publish", "r3"]) == 0
+    assert capsys.readouterr().err.splitlines()[1] == "changed since r2: nothing"
