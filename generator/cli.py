@@ -79,6 +79,18 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"published branch (default: {DEFAULT_BRANCH})")
     export.set_defaults(run=_export)
 
+    withdraw = commands.add_parser(
+        "withdraw", help="withdraw a mistaken release (its pages stay, marked)",
+        description="Mark RELEASE withdrawn in one commit: it leaves the version selector, "
+        "`latest` moves back to the newest remaining release if it pointed there, and its "
+        "pages stay reachable with a bar that gives the reason.")
+    withdraw.add_argument("release", metavar="RELEASE")
+    withdraw.add_argument("--reason", required=True, metavar="TEXT",
+                          help="why, in one line; readers see it on every page of the release")
+    withdraw.add_argument("--branch", default=DEFAULT_BRANCH,
+                          help=f"published branch (default: {DEFAULT_BRANCH})")
+    withdraw.set_defaults(run=_withdraw)
+
     calc = commands.add_parser("calc", help="evaluate a calculator; print JSON",
                                description="Evaluate a calculator with the same spec the "
                                "widget uses, e.g. `protocols calc ganciclovir-iv weight=70 "
@@ -199,6 +211,20 @@ def _export(root: Path, args: argparse.Namespace) -> int:
         print(f"protocols: error: {exc}", file=sys.stderr)
         return 1
     print(f"Exported {len(names)} release(s) to {out}: {', '.join(names)}", file=sys.stderr)
+    return 0
+
+
+def _withdraw(root: Path, args: argparse.Namespace) -> int:
+    from . import publish
+
+    try:
+        result = publish.withdraw(root, args.release, args.reason, args.branch)
+    except (ReleaseError, GitError) as exc:
+        print(f"protocols: error: {exc}", file=sys.stderr)
+        return 1
+    moved = f"; latest -> {result.latest}" if result.latest else ""
+    print(f"Withdrew release {result.manifest.release} on branch {args.branch}{moved}",
+          file=sys.stderr)
     return 0
 
 

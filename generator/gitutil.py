@@ -133,6 +133,24 @@ def extract_branch(root: Path, branch: str, dest: Path) -> None:
     _extract(_git(root, "archive", "--format=tar", f"refs/heads/{branch}"), dest)
 
 
+def commit_files(root: Path, branch: str, message: str, delete: list[str],
+                 files: dict[str, bytes]) -> None:
+    """One commit on ``branch``: delete the paths ``delete``, then write ``files``.
+
+    Written with ``git fast-import`` (mike's ``Commit``): the branch moves to the new
+    commit when all of it is written, or not at all.
+    """
+    from mike import git_utils  # type: ignore[import-untyped]
+
+    try:
+        with _inside(toplevel(root)), git_utils.Commit(branch, message) as commit:
+            commit.delete_files(delete)
+            for path, data in sorted(files.items()):
+                commit.add_file(git_utils.FileInfo(path, data))
+    except git_utils.GitError as exc:
+        raise GitError(f"git could not record the change: {exc}") from exc
+
+
 def _extract(tar_bytes: bytes, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as archive:
@@ -152,7 +170,7 @@ def _inside(path: Path) -> Iterator[None]:
 
 def mike_versions(root: Path, branch: str) -> set[str]:
     """Every release name and alias recorded in the branch's ``versions.json``."""
-    from mike import commands  # type: ignore[import-untyped]
+    from mike import commands
 
     with _inside(toplevel(root)):
         versions = commands.list_versions(branch)

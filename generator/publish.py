@@ -8,14 +8,16 @@ atomic, so a failure leaves every earlier release exactly as it was.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import config, gitutil, mkdocs_site, pipeline
+from . import config, gitutil, mkdocs_site, pipeline, withdrawal
 from .fsutil import staging_dir, swap_in, write_tree
+from .model import SiteConfig
 from .problems import Problems, SourceError
 from .releases import (
     DEFAULT_BRANCH,
@@ -26,6 +28,7 @@ from .releases import (
     ProtocolEntry,
     ReleaseError,
     ReleaseLog,
+    Withdrawal,
     changes_since,
     check_name,
     format_utc,
@@ -182,3 +185,82 @@ def export(root: Path, dest: Path, branch: str) -> list[str]:
             (tree / "index.html").write_text(REDIRECT, encoding="utf-8")
         swap_in(tree, dest)
     return [m.release for m in release_log(root, branch).manifests]
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    manifest: Manifest
+    latest: str | None  # the release `latest` moved back to (None: it did not move)
+
+
+def withdraw(root: Path, release: str, reason: str, branch: str,
+             clock: Clock = utc_now) -> Withdrawn:
+    """Mark ``release`` withdrawn in one commit; move ``latest`` back if it pointed there."""
+    require_repository(root)
+    reason = withdrawal.check_reason(reason)
+    if (problem := ref_problem(branch)) is not None:
+        raise ReleaseError(f"invalid branch name {branch!r}: {problem}")
+    log = release_log(root, branch)
+    manifest = log.find(release)
+    if manifest is None:
+        known = ", ".join(m.release for m in log.manifests) or "none"
+        raise ReleaseError(f"no release '{release}' on branch '{branch}' (releases: {known})")
+    if manifest.withdrawn is not None:
+        raise ReleaseError(f"release '{release}' is already withdrawn: "
+                           f"{manifest.withdrawn.reason}")
+    successor = log.newest_live(excluding=release)
+    if successor is None:
+        raise ReleaseError(f"'{release}' is the only release: withdrawing it would leave "
+                           "readers nothing; publish a corrected release first, then "
+                           "withdraw this one")
+    problems = Problems()
+    site = config.load_site_config(root, problems)
+    if site is None or problems.errors:
+        raise SourceError(problems.sorted())
+    withdrawn = replace(manifest, withdrawn=Withdrawal(reason, clock()))
+    with tempfile.TemporaryDirectory(prefix="protocols-withdraw-") as tmp:
+        tree = Path(tmp) / "tree"
+        gitutil.extract_branch(root, branch, tree)
+        versions, moved = withdrawal.without_release(
+            json.loads((tree / "versions.json").read_text(encoding="utf-8")), release,
+            successor.release)
+        files = _marked_files(tree, withdrawn, site)
+        files["versions.json"] = withdrawal.versions_json(versions)
+        delete = [LATEST] if moved else []
+        if moved:  # `latest` becomes a copy of the successor, as marked as it is
+            files = {path: data for path, data in files.items()
+                     if not path.startswith(f"{LATEST}/")}
+            for rel, data in _files(tree / successor.release).items():
+                files[f"{LATEST}/{rel}"] = files.get(f"{successor.release}/{rel}", data)
+        gitutil.commit_files(root, branch, f"Withdraw release {release}: {reason}", delete,
+                             files)
+    return Withdrawn(withdrawn, successor.release if moved else None)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _marked_files(tree: Path, manifest: Manifest, site: SiteConfig) -> dict[str, bytes]:
+    """The withdrawn release's pages with their bar, its manifest, and every other
+    release's History pages with a note beside each link to it."""
+    assert manifest.withdrawn is not None
+    release, reason = manifest.release, manifest.withdrawn.reason
+    files: dict[str, bytes] = {
+        f"{release}/{MANIFEST}": manifest.to_json().encode("utf-8"),
+        f"{release}/{withdrawal.STYLESHEET}": withdrawal.CSS.encode("utf-8"),
+    }
+    for page in sorted((tree / release).rglob("*.html")):
+        rel = page.relative_to(tree / release).as_posix()
+        files[f"{release}/{rel}"] = withdrawal.mark_page(
+            page.read_text(encoding="utf-8"), rel, reason, site).encode("utf-8")
+    for page in sorted(tree.glob("*/**/history/*/index.html")):
+        rel = page.relative_to(tree).as_posix()
+        if rel.startswith(f"{release}/"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        marked = withdrawal.mark_history(text, release, reason, site)
+        if marked != text:
+            files[rel] = marked.encode("utf-8")
+    return files

@@ -361,3 +361,106 @@ def test_cli_lists_what_was_left_out_and_what_changed(repo: Path, monkeypatch: p
     assert lines[:2] == ["left out: draft-one 1.0 (draft)", "changed since r1: acme 1.0 -> 2.0"]
     assert main(["publish", "r3"]) == 0
     assert capsys.readouterr().err.splitlines()[1] == "changed since r2: nothing"
+
+
+REASON = 'Dose error in acme: "5" should be <4> & checked'
+
+
+def published_pair(repo: Path) -> None:
+    publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
+    second_version(repo)
+    publish.publish(repo, "r2", BRANCH, clock=lambda: T2)
+
+
+def test_withdraw_the_latest_release(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    published_pair(repo)
+    head, r1 = branch_head(repo), git(repo, "rev-parse", f"refs/heads/{BRANCH}:r1")
+    monkeypatch.chdir(repo)
+    assert main(["withdraw", "r2", "--reason", REASON]) == 0
+    assert capsys.readouterr().err == "Withdrew release r2 on branch site-releases; latest -> r1\n"
+    # One commit; out of the selector; `latest` is r1 again, file for file.
+    assert git(repo, "rev-parse", f"refs/heads/{BRANCH}^") == head
+    assert [(v["version"], v["aliases"]) for v in json.loads(read(repo, "versions.json"))] == [
+        ("r1", ["latest"])]
+    assert git(repo, "rev-parse", f"refs/heads/{BRANCH}:latest") == r1
+    assert git(repo, "rev-parse", f"refs/heads/{BRANCH}:r1") == r1
+    # Its pages stay, each with the bar in its reader's language; the reason escaped.
+    escaped = "Dose error in acme: &quot;5&quot; should be &lt;4&gt; &amp; checked"
+    page = read(repo, "r2/protocols/acme/index.html")
+    assert "Give 4 mg/kg." in page
+    assert (f'<div class="protocols-withdrawn" role="alert" data-withdrawn="{escaped}">'
+            f"Withdrawn release: do not use this page for patient care. Reason: {escaped} "
+            '<a href="../../../latest/protocols/acme/">Open this page in the current release.</a>'
+            "</div>") in page
+    assert '<link rel="stylesheet" href="../../withdrawn.css"></head>' in page
+    assert "Ingetrokken uitgave: gebruik deze pagina niet" in read(repo, "r2/nl/protocols/acme/index.html")
+    assert "protocols-withdrawn" in read(repo, "r2/index.html")
+    assert "position: fixed" in read(repo, "r2/withdrawn.css")
+    assert json.loads(read(repo, "r2/manifest.json"))["withdrawn"]["reason"] == REASON
+    # The name stays taken; the next release's History page says r2 was withdrawn.
+    assert main(["publish", "r2"]) == 1
+    assert "release 'r2' already exists" in capsys.readouterr().err
+    assert main(["publish", "r3"]) == 0
+    assert "changed since r1: acme 1.0 -> 2.0" in capsys.readouterr().err
+    assert [v["version"] for v in json.loads(read(repo, "versions.json"))] == ["r3", "r1"]
+    history = read(repo, "r3/history/acme/index.html")
+    # (Markdown writes the quotes of the text as plain quotes.)
+    assert (f'<strong>r2</strong></a> <em class="release-withdrawn" data-withdrawn="{escaped}">'
+            f"(withdrawn: {escaped.replace('&quot;', chr(34))})</em>") in history
+    assert "(ingetrokken: " in read(repo, "r3/nl/history/acme/index.html")
+
+
+def test_withdraw_an_earlier_release_marks_the_history_pages(repo: Path) -> None:
+    published_pair(repo)
+    latest = git(repo, "rev-parse", f"refs/heads/{BRANCH}:latest/protocols")
+    result = publish.withdraw(repo, "r1", "Published from the wrong commit", BRANCH,
+                              clock=lambda: T2)
+    assert result.latest is None
+    assert [(v["version"], v["aliases"]) for v in json.loads(read(repo, "versions.json"))] == [
+        ("r2", ["latest"])]
+    assert git(repo, "rev-parse", f"refs/heads/{BRANCH}:latest/protocols") == latest
+    for release in ("r2", "latest"):
+        history = read(repo, f"{release}/id/history/acme/index.html")
+        assert ('<strong>r1</strong></a> <em class="release-withdrawn" data-withdrawn="Published '
+                'from the wrong commit">(ditarik: Published from the wrong commit)</em>') in history
+        assert history.count("release-withdrawn") == 1
+    assert "protocols-withdrawn" not in read(repo, "r2/protocols/acme/index.html")
+    assert publish.release_log(repo, BRANCH).newest_live() == publish.release_log(
+        repo, BRANCH).find("r2")
+
+
+@pytest.mark.parametrize(("release", "reason", "message"), [
+    ("r1", "Mistake", "'r1' is the only release: withdrawing it would leave readers nothing; "
+                      "publish a corrected release first, then withdraw this one"),
+    ("r9", "Mistake", "no release 'r9' on branch 'site-releases' (releases: r1)"),
+    ("latest", "Mistake", "no release 'latest' on branch 'site-releases' (releases: r1)"),
+    ("r1", "  ", "give the reason readers will see: --reason TEXT"),
+    ("r1", "two\nlines", "the reason must be one line of text, without control or formatting "
+                         "characters"),
+    ("r1", "x\u202ey", "the reason must be one line of text, without control or formatting "
+                       "characters"),
+    ("r1", "x" * 301, "the reason is 301 characters long; at most 300"),
+])
+def test_withdraw_refusals(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str], release: str, reason: str,
+                           message: str) -> None:
+    publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
+    head = branch_head(repo)
+    monkeypatch.chdir(repo)
+    assert main(["withdraw", release, "--reason", reason]) == 1
+    assert capsys.readouterr().err == f"protocols: error: {message}\n"
+    assert branch_head(repo) == head
+
+
+def test_withdraw_twice_and_without_releases(repo: Path) -> None:
+    with pytest.raises(ReleaseError, match=r"^no release 'r1' on branch 'site-releases' "
+                                           r"\(releases: none\)$"):
+        publish.withdraw(repo, "r1", "Mistake", BRANCH)
+    published_pair(repo)
+    publish.withdraw(repo, "r1", "Mistake", BRANCH)
+    with pytest.raises(ReleaseError, match="^release 'r1' is already withdrawn: Mistake$"):
+        publish.withdraw(repo, "r1", "Again", BRANCH)
+    # r2 is then the only release that is not withdrawn.
+    with pytest.raises(ReleaseError, match="^'r2' is the only release"):
+        publish.withdraw(repo, "r2", "Mistake", BRANCH)
