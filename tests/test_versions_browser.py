@@ -137,7 +137,7 @@ def test_withdrawn_release_keeps_its_pages_with_a_bar(served: str, browser: obje
         assert page.evaluate("window.scrollY") > 3000
         box = bar.bounding_box()
         assert box is not None and bar.is_visible()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= 700  # still on screen
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 700  # still on screen
         with page.expect_navigation():
             bar.locator("a").click()
         assert page.url == f"{served}/latest/nl/protocols/acme/"
