@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from generator.releases import (
     ref_problem,
 )
 
-from .conftest import ProjectFactory, minimal_protocol
+from .conftest import REPO, ProjectFactory, minimal_protocol, write_files
 
 BRANCH = "site-releases"
 T1 = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
@@ -50,19 +51,52 @@ def read(root: Path, path: str) -> str:
     return git(root, "show", f"refs/heads/{BRANCH}:{path}")
 
 
-@pytest.fixture
-def repo(make_project: ProjectFactory) -> Path:
-    files = minimal_protocol("acme", "Acme dosing")
-    files[f"{P}/en.md"] = files[f"{P}/en.md"].replace("Text.", "Give 5 mg/kg.")
-    files.update(minimal_protocol("draft-one", "Draft protocol"))
-    files["protocol_src/protocols/draft-one/protocol.yaml"] = files[
-        "protocol_src/protocols/draft-one/protocol.yaml"].replace("status: approved", "status: draft")
-    root = make_project(files)
+def sources() -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {**minimal_protocol("acme", "Acme dosing"),
+                                     **minimal_protocol("draft-one", "Draft protocol")}
+    files[f"{P}/en.md"] = str(files[f"{P}/en.md"]).replace("Text.", "Give 5 mg/kg.")
+    files["protocol_src/protocols/draft-one/protocol.yaml"] = str(files[
+        "protocol_src/protocols/draft-one/protocol.yaml"]).replace("status: approved", "status: draft")
+    return files
+
+
+def init_repo(root: Path) -> Path:
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "Test Editor")
     git(root, "config", "user.email", "editor@example.org")
     commit_all(root, "sources")
     return root
+
+
+@pytest.fixture
+def repo(make_project: ProjectFactory) -> Path:
+    return init_repo(make_project(sources()))
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Repositories with r1, and with r1 and r2 (acme 2.0), published once per module."""
+    once = tmp_path_factory.mktemp("once") / "project"
+    shutil.copytree(REPO / "site_config", once / "site_config")
+    shutil.copy(REPO / "mkdocs.yml", once / "mkdocs.yml")
+    write_files(once, sources())
+    init_repo(once)
+    publish.publish(once, "r1", BRANCH, clock=lambda: T1)
+    twice = tmp_path_factory.mktemp("twice") / "project"
+    shutil.copytree(once, twice, symlinks=True)
+    second_version(twice)
+    publish.publish(twice, "r2", BRANCH, clock=lambda: T2)
+    return {"once": once, "twice": twice}
+
+
+@pytest.fixture
+def released_once(templates: dict[str, Path], tmp_path: Path) -> Path:
+    return Path(shutil.copytree(templates["once"], tmp_path / "project", symlinks=True))
+
+
+@pytest.fixture
+def released_twice(templates: dict[str, Path], tmp_path: Path) -> Path:
+    return Path(shutil.copytree(templates["twice"], tmp_path / "project", symlinks=True))
 
 
 def second_version(root: Path) -> None:
@@ -269,13 +303,13 @@ def test_publish_refuses_a_branch_checked_out_elsewhere(repo: Path, tmp_path: Pa
         publish.publish(repo, "r1", "other", clock=lambda: T1)
 
 
-@pytest.mark.parametrize("name", ["versions.json", "index.html", "Latest", "r1\n", "a..b"])
-def test_cli_refuses_names_that_break_the_branch(repo: Path, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("name", ["versions.json", "index.html", "Latest", "R1", "r2\n", "a..b"])
+def test_cli_refuses_names_that_break_the_branch(released_once: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str],
                                                  name: str) -> None:
+    repo = released_once
     monkeypatch.chdir(repo)
-    assert main(["publish", "r0"]) == 0
-    capsys.readouterr()
     before = refs_and_head(repo)
     assert main(["publish", name]) == 1
     assert capsys.readouterr().err.startswith("protocols: error: ")
@@ -366,15 +400,9 @@ def test_cli_lists_what_was_left_out_and_what_changed(repo: Path, monkeypatch: p
 REASON = 'Dose error in acme: "5" should be <4> & checked'
 
 
-def published_pair(repo: Path) -> None:
-    publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
-    second_version(repo)
-    publish.publish(repo, "r2", BRANCH, clock=lambda: T2)
-
-
-def test_withdraw_the_latest_release(repo: Path, monkeypatch: pytest.MonkeyPatch,
+def test_withdraw_the_latest_release(released_twice: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    published_pair(repo)
+    repo = released_twice
     head, r1 = branch_head(repo), git(repo, "rev-parse", f"refs/heads/{BRANCH}:r1")
     monkeypatch.chdir(repo)
     assert main(["withdraw", "r2", "--reason", REASON]) == 0
@@ -411,8 +439,8 @@ def test_withdraw_the_latest_release(repo: Path, monkeypatch: pytest.MonkeyPatch
     assert "(ingetrokken: " in read(repo, "r3/nl/history/acme/index.html")
 
 
-def test_withdraw_an_earlier_release_marks_the_history_pages(repo: Path) -> None:
-    published_pair(repo)
+def test_withdraw_an_earlier_release_marks_the_history_pages(released_twice: Path) -> None:
+    repo = released_twice
     latest = git(repo, "rev-parse", f"refs/heads/{BRANCH}:latest/protocols")
     result = publish.withdraw(repo, "r1", "Published from the wrong commit", BRANCH,
                               clock=lambda: T2)
@@ -442,10 +470,10 @@ def test_withdraw_an_earlier_release_marks_the_history_pages(repo: Path) -> None
                        "characters"),
     ("r1", "x" * 301, "the reason is 301 characters long; at most 300"),
 ])
-def test_withdraw_refusals(repo: Path, monkeypatch: pytest.MonkeyPatch,
+def test_withdraw_refusals(released_once: Path, monkeypatch: pytest.MonkeyPatch,
                            capsys: pytest.CaptureFixture[str], release: str, reason: str,
                            message: str) -> None:
-    publish.publish(repo, "r1", BRANCH, clock=lambda: T1)
+    repo = released_once
     head = branch_head(repo)
     monkeypatch.chdir(repo)
     assert main(["withdraw", release, "--reason", reason]) == 1
@@ -453,11 +481,14 @@ def test_withdraw_refusals(repo: Path, monkeypatch: pytest.MonkeyPatch,
     assert branch_head(repo) == head
 
 
-def test_withdraw_twice_and_without_releases(repo: Path) -> None:
+def test_withdraw_without_releases(repo: Path) -> None:
     with pytest.raises(ReleaseError, match=r"^no release 'r1' on branch 'site-releases' "
                                            r"\(releases: none\)$"):
         publish.withdraw(repo, "r1", "Mistake", BRANCH)
-    published_pair(repo)
+
+
+def test_withdraw_twice(released_twice: Path) -> None:
+    repo = released_twice
     publish.withdraw(repo, "r1", "Mistake", BRANCH)
     with pytest.raises(ReleaseError, match="^release 'r1' is already withdrawn: Mistake$"):
         publish.withdraw(repo, "r1", "Again", BRANCH)
