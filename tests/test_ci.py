@@ -171,6 +171,36 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     yield Pipeline(tmp_path_factory.mktemp("gitlab"))
 
 
+@pytest.mark.parametrize(("source", "branch", "deploy", "jobs"), [
+    ("merge_request_event", "", "/srv/protocols", ["test"]),
+    ("push", "main", "", ["publish", "test"]),
+    ("push", "main", "/srv/protocols", ["deploy", "publish", "test"]),
+    ("web", "main", "", ["publish", "test"]),
+    ("push", "update-dosing", "/srv/protocols", []),
+    ("schedule", "main", "/srv/protocols", ["test-newest"]),
+])
+def test_gitlab_rules_choose_the_jobs(pipeline: Pipeline, source: str, branch: str,
+                                      deploy: str, jobs: list[str]) -> None:
+    result = subprocess.run(
+        [tool("gitlab-ci-local"), "--no-color", "--home", str(pipeline.base / "home"),
+         f"--variable=CI_PIPELINE_SOURCE={source}", f"--variable=CI_COMMIT_BRANCH={branch}",
+         f"--variable=DEPLOY_PATH={deploy}", "--list-json"],
+        cwd=pipeline.ci, capture_output=True, text=True, check=True, timeout=120)
+    listed = json.loads(result.stdout)
+    assert sorted(job["name"] for job in listed if job["when"] != "never") == jobs
+
+
+def make_targets() -> list[str]:
+    return sorted({c.removeprefix("make ") for job in gitlab_commands().values() for c in job})
+
+
+@pytest.mark.parametrize("target", make_targets())
+def test_make_targets_of_the_pipelines_parse(target: str) -> None:
+    result = subprocess.run(["make", "-n", "-C", str(REPO), target], capture_output=True,
+                            text=True, check=False, env={**os.environ, "MAKEFLAGS": ""})
+    assert result.returncode == 0, result.stderr
+
+
 def passed(result: subprocess.CompletedProcess[str]) -> list[str]:
     return sorted(line.split()[1] for line in result.stdout.splitlines()
                   if line.startswith(" PASS "))
