@@ -107,6 +107,12 @@ def copy_work_tree(dest: Path) -> None:
                                          encoding="utf-8")
 
 
+def outside_ci() -> dict[str, str]:
+    """This environment without the variables of a CI run this test may itself be in."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("CI_", "GITLAB_", "GITHUB_", "RUNNER_", "PUBLISH_", "DEPLOY_"))}
+
+
 class Pipeline:
     """A project, its bare ``origin`` and a runner's checkout of it, under ``base``."""
 
@@ -151,7 +157,7 @@ class Pipeline:
         command = [tool("gitlab-ci-local"), "--no-color", "--home", str(self.base / "home"),
                    *(f"--variable={k}={v}" for k, v in variables.items()), *args]
         return subprocess.run(command, cwd=self.ci, capture_output=True, text=True,
-                              check=False, timeout=600)
+                              check=False, timeout=600, env=outside_ci())
 
     def releases(self) -> list[tuple[str, list[str]]]:
         text = git(self.origin, "show", f"refs/heads/{BRANCH}:versions.json")
@@ -185,7 +191,8 @@ def test_gitlab_rules_choose_the_jobs(pipeline: Pipeline, source: str, branch: s
         [tool("gitlab-ci-local"), "--no-color", "--home", str(pipeline.base / "home"),
          f"--variable=CI_PIPELINE_SOURCE={source}", f"--variable=CI_COMMIT_BRANCH={branch}",
          f"--variable=DEPLOY_PATH={deploy}", "--list-json"],
-        cwd=pipeline.ci, capture_output=True, text=True, check=True, timeout=120)
+        cwd=pipeline.ci, capture_output=True, text=True, check=True, timeout=120,
+        env=outside_ci())
     listed = json.loads(result.stdout)
     assert sorted(job["name"] for job in listed if job["when"] != "never") == jobs
 
