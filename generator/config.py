@@ -7,6 +7,7 @@ from typing import Any
 
 from .model import Language, SiteConfig
 from .problems import Problems
+from .releases import ref_problem
 from .yamlpos import LineList, LineMap, load_yaml
 
 SITE_FILE = "site_config/site.yaml"
@@ -116,8 +117,6 @@ DEFAULT_RELEASE_BRANCH = "main"
 
 def release_branch(root: Path, problems: Problems) -> str:
     """The branch whose tip ``protocols publish`` releases (``release_branch`` in site.yaml)."""
-    from .releases import ref_problem
-
     site = _read_map(root, SITE_FILE, problems)
     value = DEFAULT_RELEASE_BRANCH if site is None else site.get("release_branch",
                                                                  DEFAULT_RELEASE_BRANCH)
