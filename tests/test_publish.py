@@ -495,3 +495,22 @@ def test_withdraw_twice(released_twice: Path) -> None:
     # r2 is then the only release that is not withdrawn.
     with pytest.raises(ReleaseError, match="^'r2' is the only release"):
         publish.withdraw(repo, "r2", "Mistake", BRANCH)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('"a..b"', "release_branch 'a..b' is not a branch name: it contains '..', which git does "
+               "not allow in a name"),
+    ("[main]", "release_branch must be a branch name, e.g. main"),
+])
+def test_release_branch_setting_is_checked(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str], value: str,
+                                           message: str) -> None:
+    site = repo / "site_config/site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(f"{text}release_branch: {value}\n", encoding="utf-8")
+    commit_all(repo, "a wrong setting")
+    monkeypatch.chdir(repo)
+    assert main(["publish", "r1"]) == 1
+    line = text.count("\n") + 1
+    assert capsys.readouterr().err.splitlines()[0] == f"site_config/site.yaml:{line}: error: {message}"
+    assert not gitutil.branch_exists(repo, BRANCH)
