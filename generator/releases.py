@@ -184,8 +184,14 @@ class ReleaseLog:
                                        key=lambda m: m.published_at)), manifest.release)
 
     def live_until(self, manifest: Manifest) -> datetime | None:
-        """When the next release replaced ``manifest`` (None while it is the newest known)."""
-        later = [m.published_at for m in self.manifests if m.published_at > manifest.published_at]
+        """When the next release replaced ``manifest``, or it was withdrawn (None: still live).
+
+        A withdrawn release replaces nothing: ``latest`` went back to the one before it.
+        """
+        later = [m.published_at for m in self.manifests
+                 if m.published_at > manifest.published_at and m.withdrawn is None]
+        if manifest.withdrawn is not None:
+            later.append(manifest.withdrawn.at)
         return min(later) if later else None
 
     def newest_live(self, excluding: str | None = None) -> Manifest | None:

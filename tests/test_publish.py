@@ -21,6 +21,7 @@ from generator.releases import (
     ProtocolEntry,
     ReleaseError,
     ReleaseLog,
+    Withdrawal,
     check_name,
     ref_problem,
 )
@@ -514,3 +515,16 @@ def test_release_branch_setting_is_checked(repo: Path, monkeypatch: pytest.Monke
     line = text.count("\n") + 1
     assert capsys.readouterr().err.splitlines()[0] == f"site_config/site.yaml:{line}: error: {message}"
     assert not gitutil.branch_exists(repo, BRANCH)
+
+
+def test_history_times_skip_a_withdrawn_release() -> None:
+    def release(name: str, day: int, withdrawn: int | None = None) -> Manifest:
+        return Manifest(name, datetime(2026, 12, day, tzinfo=UTC), "abc", (),
+                        None if withdrawn is None else
+                        Withdrawal("Mistake", datetime(2026, 12, withdrawn, tzinfo=UTC)))
+
+    r1, r2, r3 = release("r1", 1), release("r2", 2, withdrawn=3), release("r3", 5)
+    log = ReleaseLog((r1, r2, r3))
+    assert [log.live_until(m) for m in (r1, r2, r3)] == [r3.published_at,
+                                                         datetime(2026, 12, 3, tzinfo=UTC), None]
+    assert log.newest_live() == r3 and log.newest_live(excluding="r3") == r1
