@@ -93,6 +93,18 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"published branch (default: {DEFAULT_BRANCH})")
     export.set_defaults(run=_export)
 
+    withdraw = commands.add_parser(
+        "withdraw", help="withdraw a mistaken release (its pages stay, marked)",
+        description="Mark RELEASE withdrawn in one commit: it leaves the version selector, "
+        "`latest` moves back to the newest remaining release if it pointed there, and its "
+        "pages stay reachable with a bar that gives the reason.")
+    withdraw.add_argument("release", metavar="RELEASE")
+    withdraw.add_argument("--reason", required=True, metavar="TEXT",
+                          help="why, in one line; readers see it on every page of the release")
+    withdraw.add_argument("--branch", default=DEFAULT_BRANCH,
+                          help=f"published branch (default: {DEFAULT_BRANCH})")
+    withdraw.set_defaults(run=_withdraw)
+
     calc = commands.add_parser("calc", help="evaluate a calculator; print JSON",
                                description="Evaluate a calculator with the same spec the "
                                "widget uses, e.g. `protocols calc ganciclovir-iv weight=70 "
@@ -216,10 +228,17 @@ def _publish(root: Path, args: argparse.Namespace) -> int:
     except (ReleaseError, GitError) as exc:
         print(f"protocols: error: {exc}", file=sys.stderr)
         return 1
-    if result.uncommitted:
-        print(f"note: {len(result.uncommitted)} uncommitted change(s) are not in the release",
-              file=sys.stderr)
     manifest = result.manifest
+    for entry in result.left_out:
+        print(f"left out: {entry.id} {entry.version} ({entry.status})", file=sys.stderr)
+    since = f"since {result.previous}" if result.previous else "(first release)"
+    if not result.changes:
+        print(f"changed {since}: nothing", file=sys.stderr)
+    for change in result.changes:
+        what = (f"added at {change.after}" if change.before is None else
+                f"removed (was {change.before})" if change.after is None else
+                f"{change.before} -> {change.after}")
+        print(f"changed {since}: {change.id} {what}", file=sys.stderr)
     print(f"Published release {manifest.release} ({len(manifest.protocols)} protocol(s), "
           f"commit {manifest.source_commit[:12]}) on branch {args.branch}; "
           f"latest -> {manifest.release}", file=sys.stderr)
@@ -237,6 +256,20 @@ def _export(root: Path, args: argparse.Namespace) -> int:
         print(f"protocols: error: {exc}", file=sys.stderr)
         return 1
     print(f"Exported {len(names)} release(s) to {out}: {', '.join(names)}", file=sys.stderr)
+    return 0
+
+
+def _withdraw(root: Path, args: argparse.Namespace) -> int:
+    from . import publish
+
+    try:
+        result = publish.withdraw(root, args.release, args.reason, args.branch)
+    except (ReleaseError, GitError) as exc:
+        print(f"protocols: error: {exc}", file=sys.stderr)
+        return 1
+    moved = f"; latest -> {result.latest}" if result.latest else ""
+    print(f"Withdrew release {result.manifest.release} on branch {args.branch}{moved}",
+          file=sys.stderr)
     return 0
 
 

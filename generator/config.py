@@ -7,6 +7,7 @@ from typing import Any
 
 from .model import DRUG_NAME, Language, SiteConfig
 from .problems import Problems
+from .releases import ref_problem
 from .yamlpos import LineList, LineMap, load_yaml
 
 SITE_FILE = "site_config/site.yaml"
@@ -146,3 +147,20 @@ def _drugs(table: LineMap | None, codes: tuple[str, ...],
                                "a name in lowercase letters, words joined by '-' or a space")
         result[lang] = tuple(n for n in names if isinstance(n, str) and DRUG_NAME.match(n))
     return result
+
+
+DEFAULT_RELEASE_BRANCH = "main"
+
+
+def release_branch(root: Path, problems: Problems) -> str:
+    """The branch whose tip ``protocols publish`` releases (``release_branch`` in site.yaml)."""
+    site = _read_map(root, SITE_FILE, problems)
+    value = DEFAULT_RELEASE_BRANCH if site is None else site.get("release_branch",
+                                                                 DEFAULT_RELEASE_BRANCH)
+    line = 1 if site is None else site.line_of("release_branch")
+    if not isinstance(value, str):
+        problems.error(SITE_FILE, line, "release_branch must be a branch name, e.g. main")
+        return DEFAULT_RELEASE_BRANCH
+    if (problem := ref_problem(value)) is not None:
+        problems.error(SITE_FILE, line, f"release_branch {value!r} is not a branch name: {problem}")
+    return value

@@ -50,9 +50,10 @@ def head_commit(root: Path) -> str:
         raise GitError("the repository has no commit yet; commit the sources first") from exc
 
 
-def uncommitted_changes(root: Path) -> list[str]:
-    """Changed or untracked paths under ``root``: they are not part of a release."""
-    out = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
+def uncommitted_changes(root: Path, *paths: str) -> list[str]:
+    """Changed or untracked paths under ``root`` (or under ``paths`` of it), as git names them."""
+    out = _git(root, "status", "--porcelain", "--untracked-files=all", "--",
+               *(paths or (".",)))
     return [line[3:] for line in out.decode("utf-8").splitlines() if line]
 
 
@@ -71,6 +72,47 @@ def changed_since(root: Path, ref: str) -> set[str]:
     changed = _git(root, "diff", "--relative", "--name-only", "-z", base, "--", ".")
     new = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
     return {name for name in (changed + new).decode("utf-8").split("\0") if name}
+
+
+def current_branch(root: Path) -> str | None:
+    """The branch HEAD is on, or None for a detached HEAD."""
+    try:
+        ref = _text(root, "symbolic-ref", "-q", "HEAD")
+    except GitError:
+        return None
+    return ref.removeprefix("refs/heads/")
+
+
+def branch_tips(root: Path, branch: str) -> set[str]:
+    """Commits at the tip of ``branch``: the local branch and every remote's copy of it.
+
+    A CI runner checks out a detached HEAD and often has only ``origin/<branch>``.
+    """
+    out = _text(root, "for-each-ref", "--format=%(objectname) %(refname)",
+                "refs/heads", "refs/remotes")
+    tips = set()
+    for line in out.splitlines():
+        commit, ref = line.split(" ", 1)
+        parts = ref.split("/", 3)
+        if ref == f"refs/heads/{branch}" or (parts[1] == "remotes" and len(parts) == 4
+                                             and parts[3] == branch):
+            tips.add(commit)
+    return tips
+
+
+def checked_out_branches(root: Path) -> set[str]:
+    """Branches checked out in any work tree of the repository: never to be written to."""
+    out = _text(root, "for-each-ref", "--format=%(worktreepath)%00%(refname)", "refs/heads")
+    return {ref.removeprefix("refs/heads/") for line in out.splitlines()
+            for path, ref in [line.split("\0", 1)] if path}
+
+
+def top_level_names(root: Path, branch: str) -> frozenset[str]:
+    """The names of the files and folders at the top of ``branch`` (empty if none)."""
+    if not branch_exists(root, branch):
+        return frozenset()
+    out = _git(root, "ls-tree", "--name-only", "-z", f"refs/heads/{branch}")
+    return frozenset(name for name in out.decode("utf-8").split("\0") if name)
 
 
 def extract_committed(root: Path, dest: Path) -> str:
@@ -108,6 +150,24 @@ def extract_branch(root: Path, branch: str, dest: Path) -> None:
     _extract(_git(root, "archive", "--format=tar", f"refs/heads/{branch}"), dest)
 
 
+def commit_files(root: Path, branch: str, message: str, delete: list[str],
+                 files: dict[str, bytes]) -> None:
+    """One commit on ``branch``: delete the paths ``delete``, then write ``files``.
+
+    Written with ``git fast-import`` (mike's ``Commit``): the branch moves to the new
+    commit when all of it is written, or not at all.
+    """
+    from mike import git_utils  # type: ignore[import-untyped]
+
+    try:
+        with _inside(toplevel(root)), git_utils.Commit(branch, message) as commit:
+            commit.delete_files(delete)
+            for path, data in sorted(files.items()):
+                commit.add_file(git_utils.FileInfo(path, data))
+    except git_utils.GitError as exc:
+        raise GitError(f"git could not record the change: {exc}") from exc
+
+
 def _extract(tar_bytes: bytes, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as archive:
@@ -127,7 +187,7 @@ def _inside(path: Path) -> Iterator[None]:
 
 def mike_versions(root: Path, branch: str) -> set[str]:
     """Every release name and alias recorded in the branch's ``versions.json``."""
-    from mike import commands  # type: ignore[import-untyped]
+    from mike import commands
 
     with _inside(toplevel(root)):
         versions = commands.list_versions(branch)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from babel.dates import format_date
 
+from . import withdrawal
 from .mdtext import markdown_text
 from .model import Project, Protocol, parse_version
 from .releases import Manifest, ReleaseLog
@@ -65,7 +66,9 @@ def _releases(project: Project, protocol: Protocol, lang: str, version: str,
         when = (site.text("history_live_between", lang, start=_moment(manifest.published_at, lang),
                           end=_moment(until, lang)) if until else
                 site.text("history_live_since", lang, start=_moment(manifest.published_at, lang)))
-        lines.append(f"- {_release_link(project, protocol, lang, manifest, log)}: {when}")
+        note = ("" if manifest.withdrawn is None else
+                withdrawal.history_note(manifest.withdrawn.reason, lang, site))
+        lines.append(f"- {_release_link(project, protocol, lang, manifest, log)}{note}: {when}")
     return [*lines, ""]
 
 

@@ -64,6 +64,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     encoding="utf-8")
     _commit(root, "acme 1.1")
     publish.publish(root, "r2", BRANCH, lambda: datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    # r3, published by mistake and withdrawn: `latest` is r2 again.
+    publish.publish(root, "r3", BRANCH, lambda: datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    publish.withdraw(root, "r3", "Published by mistake", BRANCH,
+                     lambda: datetime(2026, 12, 2, 10, 0, tzinfo=UTC))
     out = root.parent / "public"
     publish.export(root, out, BRANCH)
     with static_server(out) as url:
@@ -118,5 +122,33 @@ def test_root_redirects_and_history_links_both_releases(served: str, browser: ob
         assert hrefs == [f"{served}/r2/protocols/acme/", f"{served}/r1/protocols/acme/"]
         page.goto(hrefs[1])
         assert "Text." in page.content() and "New text." not in page.content()
+    finally:
+        page.close()
+
+
+def test_withdrawn_release_keeps_its_pages_with_a_bar(served: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 700})  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{served}/r3/nl/protocols/acme/")
+        bar = page.locator("[data-withdrawn]")
+        assert bar.get_attribute("data-withdrawn") == "Published by mistake"
+        assert bar.inner_text().startswith("Ingetrokken uitgave: gebruik deze pagina niet")
+        # A long page (as a real protocol is), scrolled to its end.
+        page.evaluate("document.querySelector('article').insertAdjacentHTML('beforeend', "
+                      "'<div style=\"height: 5000px\"></div>'); window.scrollTo(0, 4000)")
+        assert page.evaluate("window.scrollY") > 3000
+        box = bar.bounding_box()
+        assert box is not None and bar.is_visible()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 700  # still on screen
+        with page.expect_navigation():
+            bar.locator("a").click()
+        assert page.url == f"{served}/latest/nl/protocols/acme/"
+        assert page.locator("[data-withdrawn]").count() == 0
+        page.emulate_media(media="print")
+        page.goto(f"{served}/r3/protocols/acme/")
+        assert page.locator("[data-withdrawn]").is_visible()
+        versions = page.evaluate("fetch('../../../versions.json').then(r => r.json())")
+        assert [(v["version"], v["aliases"]) for v in versions] == [("r2", ["latest"]),
+                                                                    ("r1", [])]
     finally:
         page.close()
