@@ -24,11 +24,12 @@
 (function () {
   "use strict";
 
-  // Same rules as NUMBER_RE, WHOLE_RE, AMBIGUOUS_RE and SPACE in evaluate.py.
+  // Same rules as NUMBER_RE, WHOLE_RE, AMBIGUOUS_RE, SPACE and MAX_LENGTH in evaluate.py.
   var NUMBER_RE = /^-?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)$/;
   var WHOLE_RE = /^-?[0-9]+$/;
   var AMBIGUOUS_RE = /^(-?)([1-9][0-9]{0,2})[.,]([0-9]{3})$/;
   var SPACE_RE = /^[ \t\n\r\u00a0]+|[ \t\n\r\u00a0]+$/g;
+  var MAX_LENGTH = 40;
   var SVG_NS = "http://www.w3.org/2000/svg";
   var COMPARISONS = ["<", "<=", ">", ">=", "==", "!="];
 
@@ -261,6 +262,7 @@
       if (!(input.whole ? WHOLE_RE : NUMBER_RE).test(cleaned)) {
         return { message: input.messages.invalid };
       }
+      if (cleaned.length > MAX_LENGTH) { return { message: input.messages.range }; }
       var ambiguous = ambiguousMessage(input.messages.ambiguous, cleaned, decimal);
       if (ambiguous !== null && !input.whole) { return { message: ambiguous }; }
       value = ratParse(cleaned);

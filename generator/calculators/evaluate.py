@@ -36,6 +36,9 @@ NUMBER_RE = re.compile(r"^-?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)$")
 WHOLE_RE = re.compile(r"^-?[0-9]+$")
 # "1.500" or "1,500": a thousands separator in one convention, a decimal in the other.
 AMBIGUOUS_RE = re.compile(r"^(-?)([1-9][0-9]{0,2})[.,]([0-9]{3})$")
+# More characters than any dose input needs: refused as out of range before they are read
+# (Python refuses to read an integer of thousands of digits).
+MAX_LENGTH = 40
 # Trimmed in both runtimes; String.prototype.trim and str.strip disagree on some others.
 SPACE = " \t\n\r\u00a0"
 
@@ -112,6 +115,8 @@ def read_input(item: Input, text: str | None, lang: str) -> tuple[ReadValue, str
     pattern = WHOLE_RE if item.whole_number else NUMBER_RE
     if not pattern.match(cleaned):
         return None, messages["invalid"]
+    if len(cleaned) > MAX_LENGTH:
+        return None, messages["range"]
     ambiguous = ambiguous_message(messages["ambiguous"], cleaned, lang)
     if ambiguous is not None and not item.whole_number:
         return None, ambiguous

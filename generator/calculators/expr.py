@@ -424,7 +424,7 @@ def _call(func: str, args: list[Number]) -> Number:
     if any(isinstance(a, float) for a in args):
         args = [float(a) for a in args]
     if func == "abs":
-        return abs(args[0])
+        return -args[0] if args[0] < 0 else args[0]
     if func == "min":
         return min(args)
     return max(args)
