@@ -85,11 +85,10 @@ def input_messages(item: Input, lang: str) -> dict[str, str]:
     return found
 
 
-def ambiguous_message(template: str, text: str, lang: str) -> str | None:
-    """The message for ``1.500`` / ``1,500``, with both readings; ``None`` if unambiguous."""
+def ambiguous_message(template: str, text: str, lang: str) -> str:
+    """The message for ``1.500`` / ``1,500``, with both readings."""
     match = AMBIGUOUS_RE.match(text)
-    if match is None:
-        return None
+    assert match is not None
     sign, whole, fraction = match.groups()
     digits = fraction.rstrip("0")
     decimal = sign + whole + (DECIMAL_SYMBOL[lang] + digits if digits else "")
@@ -102,30 +101,34 @@ ReadValue = Fraction | str | None
 
 def read_input(item: Input, text: str | None, lang: str) -> tuple[ReadValue, str | None]:
     """The exact value of one typed input, or ``(None, message)``; empty optional: (None, None)."""
-    messages = input_messages(item, lang)
-    cleaned = (text or "").strip(SPACE)
+    value, problem = _read(item, (text or "").strip(SPACE))
+    if problem is None:
+        return value, None
+    template = input_messages(item, lang)[problem]  # formatted only when needed: Babel is slow
+    if problem == "ambiguous":
+        return None, ambiguous_message(template, (text or "").strip(SPACE), lang)
+    return None, template
+
+
+def _read(item: Input, cleaned: str) -> tuple[ReadValue, str | None]:
+    """The value, or the key of its message in :func:`input_messages`."""
     if not cleaned:
         if item.default is not None:
             return item.default, None
-        return None, (None if item.optional else messages["missing"])
+        return None, (None if item.optional else "missing")
     if item.type == "choice":
-        if cleaned not in {c.code for c in item.choices}:
-            return None, messages["invalid"]
-        return cleaned, None
-    pattern = WHOLE_RE if item.whole_number else NUMBER_RE
-    if not pattern.match(cleaned):
-        return None, messages["invalid"]
+        return (cleaned, None) if cleaned in {c.code for c in item.choices} else (None, "invalid")
+    if not (WHOLE_RE if item.whole_number else NUMBER_RE).match(cleaned):
+        return None, "invalid"
     if len(cleaned) > MAX_LENGTH:
-        return None, messages["range"]
-    ambiguous = ambiguous_message(messages["ambiguous"], cleaned, lang)
-    if ambiguous is not None and not item.whole_number:
-        return None, ambiguous
+        return None, "range"
+    if AMBIGUOUS_RE.match(cleaned):
+        return None, "ambiguous"
     value = parse_decimal(cleaned)
-    low, high = item.range or (value, value)
-    if value < low or value > high:
-        return None, messages["range"]
+    if item.range and not item.range[0] <= value <= item.range[1]:
+        return None, "range"
     if item.plausible and not item.plausible[0] <= value <= item.plausible[1]:
-        return None, messages["implausible"]
+        return None, "implausible"
     return value, None
 
 
