@@ -20,8 +20,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.calculators import CalcInputError, calc_json, evaluate, load_calculators
-from generator.calculators import exact
+from generator.calculators import CalcInputError, calc_json, evaluate, exact, load_calculators
 from generator.calculators import expr as ex
 from generator.calculators.spec import CalculatorSpec, load_calculator
 
