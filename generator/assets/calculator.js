@@ -471,6 +471,9 @@
 
   function mark(marker, words, restore, root, field) {
     if (!marker) { return; }
+    var key = words + "\u0000" + (restore || "");
+    if (marker.getAttribute("data-said") === key && !marker.hidden) { return; }  // keep the button
+    marker.setAttribute("data-said", key);
     while (marker.firstChild) { marker.removeChild(marker.firstChild); }
     marker.appendChild(document.createTextNode(words));
     if (restore) {
@@ -708,7 +711,8 @@
         var target = event && event.target;
         var name = target && target.getAttribute && target.getAttribute("name");
         var input = name ? inputOf(spec, name) : null;
-        if (input && input.link && target.getAttribute("data-link") !== null) {
+        if (event && event.type === "input" && input && input.link &&
+            target.getAttribute("data-link") !== null) {
           target.setAttribute("data-link", "typed");  // typed by hand: the link yields
         }
         update(root, spec);
