@@ -369,3 +369,53 @@ def test_viral_load_wording_and_vectors_say_more_than_1() -> None:
     texts += [note["en"] for note in spec.notes]
     assert all("more than 1 log" in t for t in texts if "target" in t), texts
     assert not re.search(r"target: 1 log", json.dumps(texts))
+
+
+MACHINE_KEYS = {"id", "k", "v", "op", "f", "name", "by", "column", "sets", "kind", "choices",
+                "calculator", "output", "overrideBy", "lang", "status", "format", "version",
+                "default", "type", "start", "end", "days", "cells", "names", "decimal", "range",
+                "plausible", "lower", "upper", "max", "expr", "when"}
+# The same word in English and in the page's language, or a name: never a translation slip.
+SAME_WORD = {"BHIVA", "CRRT", "ClinCalc", "Cockcroft", "Gault", "CrCl", "Cytovene", "Foscavir",
+             "Valcyte", "Interval", "Status", "Viral", "viral", "load", "Loads", "loads",
+             "ganciclovir", "Ganciclovir", "valganciclovir", "Valganciclovir", "foscarnet",
+             "Foscarnet", "cidofovir", "globalrph", "medlibrary", "clinical", "dosing", "tables",
+             "renal",  # the names of a web page and a file: globalrph.com/renal/, dosing-tables.md
+             "Dose", "Adjustment",  # the label's section "Dose Adjustment", quoted as its title
+             "Creatinine", "Clearance", "Equation"}  # ClinCalc's page title, quoted
+SAME_WORD_IN = {"nl": {"acute", "calculator", "project", "protocol", "week", "hand", "creatinine"},
+                "id": {"Regimen", "Target", "target", "label", "oral", "serum", "Swiss"}}
+
+
+def _texts(value: object, key: str = "") -> Iterator[str]:
+    """Every human text of a page spec, leaving out codes, names and expressions."""
+    if key in MACHINE_KEYS:
+        return
+    if isinstance(value, str):
+        yield re.sub(r"\{\w+\}", " ", value)
+    elif isinstance(value, dict):
+        for inner_key, inner in value.items():
+            yield from _texts(inner, inner_key)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _texts(inner, key)
+
+
+def _words(spec: CalculatorSpec, lang: str) -> set[str]:
+    from html import unescape
+
+    from generator.calculators import render_widget
+    from generator.calculators.widget import page_spec
+
+    html = re.sub(r"<code>.*?</code>", " ", render_widget(spec, lang, "x.json"))
+    text = unescape(re.sub(r"<[^>]+>", " ", html)) + " ".join(_texts(page_spec(spec, lang)))
+    return set(re.findall(r"[A-Za-zÀ-ÿ]{4,}", text))
+
+
+@pytest.mark.parametrize("lang", ["nl", "id"])
+def test_no_untranslated_english_in_the_widgets(lang: str) -> None:
+    """Status, band labels, interval words, sources, notices: in the page's language."""
+    english = {ident: _words(spec, "en") for ident, spec in SPECS.items()}
+    left = {ident: sorted((english[ident] & _words(spec, lang)) - SAME_WORD - SAME_WORD_IN[lang])
+            for ident, spec in SPECS.items()}
+    assert left == {ident: [] for ident in SPECS}

@@ -318,7 +318,7 @@ def _formula_lines(spec: CalculatorSpec, lang: str) -> list[str]:
         else:
             assert isinstance(step, TableStep)
             lines.append(f"<code>{', '.join(escape(s) for s in step.sets)}</code> ← "
-                         f"{escape(ui(lang, 'table'))} ({escape(step.by)})")
+                         f"{escape(ui(lang, 'table'))} (<code>{escape(step.by)}</code>)")
     for item in spec.outputs:
         if item.type == "number" and item.source != item.id:
             lines.append(f"<code>{escape(item.id)} = {escape(item.source)}</code>")
@@ -336,7 +336,8 @@ def _table(spec: CalculatorSpec, step: TableStep, lang: str) -> list[str]:
         label = escape(band.label[lang])
         rows.append(f'<tr data-band-label="{label}"><th>{label}</th>{cells}</tr>')
     by_unit = _unit_of(spec, step.by, lang)
-    caption = f"{ui(lang, 'table')}: {step.by}" + (f" ({by_unit})" if by_unit else "")
+    caption = f"{ui(lang, 'table')}: {_label_of(spec, step.by, lang)}" + \
+        (f" ({by_unit})" if by_unit else "")
     return [f'<p class="calculator-heading">{escape(caption)}</p>',
             '<div class="calculator-table-wrap">',
             f'<table class="calculator-table"><thead><tr><th>{escape(ui(lang, "band"))}</th>'
@@ -357,6 +358,14 @@ def _cell(spec: CalculatorSpec, band: Band, code: str, step: TableStep, lang: st
             unit = output.unit[lang] if output and output.unit else ""
             shown.append(f"{number(value, lang)} {unit}".strip())
     return escape(", ".join(shown))
+
+
+def _label_of(spec: CalculatorSpec, name: str, lang: str) -> str:
+    """What a value is called on the page: its input's or output's label, else its name."""
+    for item in (*spec.inputs, *spec.outputs):
+        if item.id == name or (isinstance(item, Output) and item.source == name):
+            return item.label[lang]
+    return name
 
 
 def _unit_of(spec: CalculatorSpec, name: str, lang: str) -> str:
