@@ -671,7 +671,7 @@ def test_widget_details_show_formula_table_source_version_and_judgements() -> No
     html = render_widget(SPECS["foscarnet-iv"], "nl", "x.json")
     assert ("<code>crcl_per_kg = first(crcl / weight, (140 - age) / (72 * creatinine_mg_dl) * "
             "sex_factor)</code>") in html
-    assert "<th>&gt; 0.8 – 1.0</th><td>50 mg/kg, 2 dd (elke 12 uur)</td>" in html
+    assert "<th>&gt; 0,8 – 1,0</th><td>50 mg/kg, 2 dd (elke 12 uur)</td>" in html
     assert "Productinformatie Foscavir (foscarnet) van de FDA, tabel 13" in html
     assert "Versie van de calculator: 1.1 · Status: concept" in html
     assert "keuzes van dit project" in html

@@ -199,7 +199,9 @@ def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
     unit = f' <span class="calculator-unit">({escape(item.unit[lang])})</span>' \
         if item.unit else ""
     label = f'<label for="{dom_id}">{escape(item.label[lang])}{unit}</label>'
-    described = f'aria-describedby="{_dom_id(spec, "messages")}"'
+    described_by = [_dom_id(spec, "messages")] + ([_dom_id(spec, "link", item.id)]
+                                                  if item.link else [])
+    described = f'aria-describedby="{" ".join(described_by)}"'
     if item.type == "choice":
         options = "".join(
             f'<option value="{escape(c.code)}"{" selected" if c.code == item.default else ""}>'
@@ -216,8 +218,8 @@ def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
         control = (f'<input id="{dom_id}" name="{escape(item.id)}" type="text" '
                    f'inputmode="{mode}" autocomplete="off" spellcheck="false" {described}>')
     # where calculator.js says that the value comes from another widget of the page
-    link = f'<p class="calculator-link" data-link-for="{escape(item.id)}" hidden></p>' \
-        if item.link else ""
+    link = (f'<p class="calculator-link" id="{_dom_id(spec, "link", item.id)}" '
+            f'data-link-for="{escape(item.id)}" hidden></p>') if item.link else ""
     return f'<div class="calculator-field">{label}{control}{link}</div>'
 
 
