@@ -446,6 +446,7 @@
       if (marker) { marker.hidden = true; }
       return undefined;
     }
+    if (!marker) { marker = linkNote(field, input.id); }
     var lang = pageLang(spec);
     var result = source.root.calculatorResult;
     var value = result && result.ok ? result.exact[link.output] : null;
@@ -467,6 +468,19 @@
     field.value = state === "live" ? text : "";
     mark(marker, words, null, root, field);
     return state === "live" ? value : "";
+  }
+
+  // The note under a linked field, made here: pages without the source do not carry it.
+  function linkNote(field, id) {
+    var note = document.createElement("p");
+    note.className = "calculator-link";
+    note.id = field.id + "-link";
+    note.setAttribute("data-link-for", id);
+    note.hidden = true;
+    field.parentNode.appendChild(note);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+    return note;
   }
 
   function mark(marker, words, restore, root, field) {
@@ -583,8 +597,17 @@
     });
   }
 
+  // Notices with a result: the list is made on the first one (the page need not carry it).
   function writeNotices(root, result) {
-    fillList(root.querySelector(".calculator-notices"), result.ok ? result.notices : []);
+    var list = root.querySelector(".calculator-notices");
+    var notices = result.ok ? result.notices : [];
+    if (!list && notices.length) {
+      list = document.createElement("ul");
+      list.className = "calculator-notices";
+      var messages = root.querySelector(".calculator-messages");
+      messages.parentNode.insertBefore(list, messages);
+    }
+    fillList(list, notices);
   }
 
   function writeMessages(root, spec, result) {

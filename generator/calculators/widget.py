@@ -199,9 +199,7 @@ def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
     unit = f' <span class="calculator-unit">({escape(item.unit[lang])})</span>' \
         if item.unit else ""
     label = f'<label for="{dom_id}">{escape(item.label[lang])}{unit}</label>'
-    described_by = [_dom_id(spec, "messages")] + ([_dom_id(spec, "link", item.id)]
-                                                  if item.link else [])
-    described = f'aria-describedby="{" ".join(described_by)}"'
+    described = f'aria-describedby="{_dom_id(spec, "messages")}"'
     if item.type == "choice":
         options = "".join(
             f'<option value="{escape(c.code)}"{" selected" if c.code == item.default else ""}>'
@@ -217,10 +215,8 @@ def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
         # type="text": type="number" drops a decimal comma in some browsers
         control = (f'<input id="{dom_id}" name="{escape(item.id)}" type="text" '
                    f'inputmode="{mode}" autocomplete="off" spellcheck="false" {described}>')
-    # where calculator.js says that the value comes from another widget of the page
-    link = (f'<p class="calculator-link" id="{_dom_id(spec, "link", item.id)}" '
-            f'data-link-for="{escape(item.id)}" hidden></p>') if item.link else ""
-    return f'<div class="calculator-field">{label}{control}{link}</div>'
+    # calculator.js adds a note under a linked field, on a page with its source only
+    return f'<div class="calculator-field">{label}{control}</div>'
 
 
 def _result(spec: CalculatorSpec, lang: str) -> list[str]:
@@ -242,7 +238,6 @@ def _result(spec: CalculatorSpec, lang: str) -> list[str]:
         f'aria-label="{escape(ui(lang, "result"))}">',
         '<dl class="calculator-outputs">', *rows, "</dl>",
         *bands,
-        '<ul class="calculator-notices"></ul>',
         f'<ul class="calculator-messages" id="{_dom_id(spec, "messages")}"></ul>',
         # shown by calculator.js when the spec cannot be loaded: then no result at all
         f'<p class="calculator-unavailable" hidden>{escape(ui(lang, "unavailable"))}</p>',
