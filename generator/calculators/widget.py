@@ -359,9 +359,12 @@ def _cell(spec: CalculatorSpec, band: Band, code: str, step: TableStep, lang: st
 
 def _label_of(spec: CalculatorSpec, name: str, lang: str) -> str:
     """What a value is called on the page: its input's or output's label, else its name."""
-    for item in (*spec.inputs, *spec.outputs):
-        if item.id == name or (isinstance(item, Output) and item.source == name):
+    for item in spec.inputs:
+        if item.id == name:
             return item.label[lang]
+    for output in spec.outputs:
+        if name in (output.id, output.source):
+            return output.label[lang]
     return name
 
 
