@@ -678,3 +678,14 @@ def test_widget_details_show_formula_table_source_version_and_judgements() -> No
     cg = render_widget(SPECS["creatinine-clearance"], "en", "x.json")
     assert "actual body weight" in cg and "Actual body weight" in cg
     assert "age 18 to 120 years is accepted (a project judgement)" in cg
+
+
+def test_a_link_must_name_a_number_output_of_another_calculator(tmp_path: Path) -> None:
+    (tmp_path / "demo.yaml").write_text(_edit(
+        "    plausible: [20, 300]\n",
+        "    plausible: [20, 300]\n    link: {calculator: nowhere, output: crcl, label: "
+        "{en: a, nl: a, id: a}}\n"), encoding="utf-8")
+    specs, problems = load_calculators(tmp_path, "calculators")
+    assert [p.format() for p in problems] == [
+        "calculators/demo.yaml:7: error: input 'weight': link to 'nowhere' output 'crcl', "
+        "which is not a number output of another calculator"]

@@ -244,7 +244,25 @@ def load_calculators(
         problems.extend(found)
         if spec is not None:
             specs[spec.id] = spec
+    problems.extend(_broken_links(specs))
     return specs, problems
+
+
+def _broken_links(specs: Mapping[str, CalculatorSpec]) -> list[Problem]:
+    """A ``link`` must name another calculator and one of its number outputs."""
+    found: list[Problem] = []
+    for spec in specs.values():
+        for item in spec.inputs:
+            link = item.link
+            if link is None:
+                continue
+            source = specs.get(link.calculator)
+            outputs = {o.id for o in source.outputs if o.type == "number"} if source else set()
+            if source is None or link.calculator == spec.id or link.output not in outputs:
+                found.append(Problem(spec.path, item.line, f"input '{item.id}': link to "
+                                     f"'{link.calculator}' output '{link.output}', which is "
+                                     "not a number output of another calculator"))
+    return found
 
 
 INPUT_FLAGS = ("optional", "shared", "link")
