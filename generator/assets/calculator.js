@@ -450,7 +450,7 @@
     var lang = pageLang(spec);
     var result = source.root.calculatorResult;
     var value = result && result.ok ? result.exact[link.output] : null;
-    var text = value ? formatNumber(ratToNumber(value), decimalsOf(source.spec, link.output), lang) : "";
+    var text = value ? shownDown(value, decimalsOf(source.spec, link.output), lang) : "";
     if (field.getAttribute("data-link") === "typed") {
       mark(marker, spec.messages.link_typed, spec.messages.link_restore, root, field);
       return undefined;
@@ -481,6 +481,15 @@
     var described = field.getAttribute("aria-describedby");
     field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
     return note;
+  }
+
+  // The linked value shown cut off, not rounded, at the source's decimals: 69.96 shows as
+  // 69.9, not 70, so what the field shows is never at a lower band bound the value is below.
+  function shownDown(value, decimals, lang) {
+    var scale = BigInt(10) ** BigInt(decimals);
+    var n = value.n * scale;
+    var cut = n / value.d - (n % value.d < BigInt(0) ? BigInt(1) : BigInt(0));  // floor
+    return formatNumber(ratToNumber(new Rat(cut, scale)), decimals, lang);
   }
 
   function mark(marker, words, restore, root, field) {
