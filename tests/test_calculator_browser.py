@@ -470,6 +470,27 @@ def test_an_ambiguous_number_is_refused_with_both_readings(pages: dict[str, Any]
     assert _value(page, "ganciclovir-iv", "dose_mg")[1] == "181,25"
 
 
+def test_words_fit_what_the_widget_gives_in_the_pages_language(pages: dict[str, Any]) -> None:
+    nl = pages["nl"]
+    notice = nl.locator('[data-calculator="creatinine-clearance"] .calculator-notice')
+    assert notice.text_content() == ("Nog niet goedgekeurd: controleer de klaring zelf voordat "
+                                     "u die gebruikt.")
+    _fill(nl, "cmv-load-decline", load_start="200", load_end="100", days="1")
+    root = nl.locator('[data-calculator="cmv-load-decline"]')
+    assert root.locator(".calculator-notices li").all_text_contents() == [
+        "De verandering is kleiner dan 0,5 log en valt binnen de ruis van de bepaling: de "
+        "snelheid per week zegt weinig."]
+    assert root.locator(".calculator-chart-legend").text_content() == \
+        "doel: een daling van meer dan 1 log per week"
+    ind = pages["id"]
+    _fill(ind, "valganciclovir-oral", crcl="45", phase="induction", rrt="crrt")
+    assert _value(ind, "valganciclovir-oral", "interval") == ("no-label-dose",
+                                                              "tidak ada dosis di label")
+    assert "Ikuti pedoman CRRT setempat" in ind.locator(
+        '[data-calculator="valganciclovir-oral"] .calculator-notices').text_content()
+    _fill(ind, "valganciclovir-oral", rrt="none")
+
+
 # ---------------------------------------------------------------- exact band edges
 
 EDGE_RUN = """([specs, cases]) => cases.map(c => {
