@@ -1088,7 +1088,7 @@ class _Reader:
             return None
         return Output(ident, "code", label, ex.Name(source), source, data.line, codes=texts)
 
-    # ---- share and chart
+    # ---- chart
 
     def chart(self, data: LineMap, inputs: tuple[Input, ...] | None) -> Chart | None:
         if "chart" not in data:
