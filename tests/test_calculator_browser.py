@@ -22,6 +22,8 @@ from generator.calculators import CalcInputError, evaluate, load_calculators, re
 from generator.calculators.spec import CalculatorSpec
 from generator.calculators.widget import page_spec, spec_json, spec_path, spec_reference
 
+from .calc_edges import batch
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +74,7 @@ def _write_site(directory: Path) -> None:
         widgets = "\n".join(_widget(ident, lang) for ident in ORDER)
         (directory / f"{lang}.html").write_text(_page(lang, widgets), encoding="utf-8")
     _write_broken_pages(directory)
+    _write_mutant(directory)
     # A stand-in for Material's instant navigation: an observable named document$.
     (directory / "fake-material.js").write_text(
         "window.__subscribers = [];"
@@ -144,15 +147,17 @@ def _python(spec: CalculatorSpec, inputs: dict[str, str], lang: str) -> dict[str
         result = evaluate(spec, inputs, lang)
     except CalcInputError as exc:
         return {"ok": False, "messages": exc.messages}
-    return {"ok": True, "outputs": result.outputs, "bands": result.bands}
+    return {"ok": True, "outputs": result.outputs, "bands": result.bands,
+            "notices": result.notices}
 
 
 def _same(python: dict[str, Any], js: dict[str, Any], where: str) -> None:
     assert python["ok"] == js["ok"], (where, python, js)
     if python["ok"]:
-        # identical doubles, not merely close: both runtimes do the same IEEE operations
+        # identical doubles, not merely close: exact fractions, correctly rounded in both
         assert js["outputs"] == python["outputs"], where
         assert js["bands"] == python["bands"], where
+        assert js["notices"] == python["notices"], where
     else:
         assert js["messages"] == python["messages"], where
 
@@ -255,7 +260,7 @@ def test_numbers_are_formatted_for_the_page_language(pages: dict[str, Any], lang
     assert _value(page, "ganciclovir-iv", "interval")[0] == "q24h"
     if lang == "nl":
         assert _value(page, "ganciclovir-iv", "interval")[1] == "1 dd (elke 24 uur)"
-        _fill(page, "foscarnet-iv", weight="70", crcl="70", regimen="induction-60")
+        _fill(page, "foscarnet-iv", weight="70", crcl="70", regimen="induction-60", creatinine="")
         assert _value(page, "foscarnet-iv", "dose_mg") == ("3500", "3.500")
 
 
@@ -278,19 +283,32 @@ def test_invalid_input_empties_every_value_and_shows_a_message(page: Any) -> Non
         assert _value(page, "ganciclovir-iv", output) == ("", "—")
     messages = root.locator(".calculator-messages li")
     assert messages.all_text_contents() == [
-        "Body weight: enter a number, for example 72.5 or 72,5."]
+        "Actual body weight: enter a number, for example 72.5 or 72,5."]
     assert messages.first.is_visible()
     assert root.locator('[name="weight"]').get_attribute("aria-invalid") == "true"
     assert root.locator(".calculator-result").get_attribute("aria-live") == "polite"
 
 
-def test_not_recommended_shows_no_dose(page: Any) -> None:
-    _fill(page, "valganciclovir-oral", crcl="9,99", phase="induction")
+def test_not_recommended_and_no_label_dose_show_no_dose_and_say_why(page: Any) -> None:
+    _fill(page, "valganciclovir-oral", crcl="9,99", phase="induction", rrt="none")
+    root = page.locator('[data-calculator="valganciclovir-oral"]')
+    assert _value(page, "valganciclovir-oral", "dose_mg") == ("", "—")
+    assert _value(page, "valganciclovir-oral", "interval") == ("no-label-dose", "no label dose")
+    assert root.locator(".calculator-band").text_content() == "Band: < 10, no dialysis"
+    assert root.locator(".calculator-notices li").all_text_contents() == [
+        "The label gives no dose for a creatinine clearance below 10 mL/min without dialysis. "
+        "If the patient is on haemodialysis, choose it under renal replacement therapy."]
+    _fill(page, "valganciclovir-oral", rrt="intermittent-hd")
     assert _value(page, "valganciclovir-oral", "dose_mg") == ("", "—")
     assert _value(page, "valganciclovir-oral", "interval") == (
         "not-recommended", "not recommended (tablets)")
-    band = page.locator('[data-calculator="valganciclovir-oral"] .calculator-band')
-    assert band.text_content() == "Band: < 10 (haemodialysis)"
+    _fill(page, "valganciclovir-oral", rrt="crrt")
+    assert _value(page, "valganciclovir-oral", "interval")[0] == "no-label-dose"
+    assert "CRRT guidance" in root.locator(".calculator-notices").text_content()
+    # one patient: the other widgets of the page are on CRRT too
+    for ident in ("ganciclovir-iv", "foscarnet-iv"):
+        assert page.locator(f'[data-calculator="{ident}"] [name="rrt"]').input_value() == "crrt"
+    _fill(page, "valganciclovir-oral", rrt="none")
 
 
 def test_the_draft_notice_is_visible_on_every_widget(pages: dict[str, Any]) -> None:
@@ -299,33 +317,259 @@ def test_the_draft_notice_is_visible_on_every_widget(pages: dict[str, Any]) -> N
     assert notices.first.text_content().startswith("Nog niet goedgekeurd")
 
 
-# ---------------------------------------------------------------- sharing a CrCl
+# ---------------------------------------------------------------- one patient per page
 
 
-def test_the_crcl_button_fills_every_drug_calculator(page: Any) -> None:
-    button = page.locator('[data-calculator="creatinine-clearance"] .calculator-share')
-    assert button.is_disabled()
-    _fill(page, "ganciclovir-iv", weight="70", phase="induction")
+@pytest.fixture()
+def fresh(browser: Any, base_url: str) -> Iterator[Any]:
+    """A new page per test: links and "typed by hand" marks start afresh."""
+    def open_page(lang: str = "en") -> Any:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{base_url}/{lang}.html")
+        page.wait_for_function(LOADED)
+        return page
+
+    context = browser.new_context()
+    errors: list[str] = []
+    yield open_page
+    context.close()
+    assert errors == []
+
+
+def _link(page: Any, ident: str) -> tuple[str, str, str]:
+    """The linked crcl field of a dose widget: its state, its text and what it says."""
+    root = page.locator(f'[data-calculator="{ident}"]')
+    field = root.locator('[name="crcl"]')
+    return (field.get_attribute("data-link"), field.input_value(),
+            root.locator('[data-link-for="crcl"]').text_content())
+
+
+def test_the_widgets_of_a_page_are_one_patient(fresh: Any) -> None:
+    page = fresh()
     _fill(page, "creatinine-clearance", age="60", weight="72", sex="female", creatinine="1",
           creatinine_unit="mg_dl")
     assert _value(page, "creatinine-clearance", "crcl") == ("68", "68")
-    assert button.is_enabled()
-    button.click()
-    for ident in ("ganciclovir-iv", "valganciclovir-oral", "foscarnet-iv"):
-        field = page.locator(f'[data-calculator="{ident}"] [name="crcl"]')
-        assert field.input_value() == "68"
-    assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "175"  # 50–69: 2.5 mg/kg
-    _fill(page, "creatinine-clearance", creatinine="abc")
-    assert button.is_disabled()
+    # weight, age, sex and creatinine typed once serve every widget that takes them
+    for ident in ("ganciclovir-iv", "foscarnet-iv"):
+        assert page.locator(f'[data-calculator="{ident}"] [name="weight"]').input_value() == "72"
+    fos = page.locator('[data-calculator="foscarnet-iv"]')
+    assert fos.locator('[name="creatinine"]').input_value() == "1"
+    assert fos.locator('[name="sex"]').input_value() == "female"
+    # the computed CrCl flows into the dose widgets, marked as coming from the CrCl widget
+    assert _link(page, "ganciclovir-iv") == (
+        "live", "68", "From the creatinine clearance calculator on this page")
+    assert _link(page, "valganciclovir-oral")[:2] == ("live", "68")
+    _fill(page, "ganciclovir-iv", phase="induction")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("180", "180")  # 2.5 mg/kg x 72 kg
+    _fill(page, "foscarnet-iv", regimen="induction-60")
+    # the label's per-kg formula: (140 - 60) / 72 x 0.85
+    assert float(_value(page, "foscarnet-iv", "crcl_per_kg")[0]) == pytest.approx(0.944444444)
 
 
-def test_the_shared_crcl_is_not_rounded_across_a_band_boundary(page: Any) -> None:
-    # (140 - 70) x 70 / (72 x 0.98) = 69.44...: shown as 69.4, and it must stay in 50–69.
-    _fill(page, "creatinine-clearance", age="70", weight="70", sex="male", creatinine="0.98",
+def test_a_changed_creatinine_changes_every_dose_or_empties_it(fresh: Any) -> None:
+    page = fresh()
+    _fill(page, "creatinine-clearance", age="60", weight="72", sex="male", creatinine="1",
           creatinine_unit="mg_dl")
-    page.locator('[data-calculator="creatinine-clearance"] .calculator-share').click()
-    _fill(page, "ganciclovir-iv", weight="70", phase="induction")
+    _fill(page, "ganciclovir-iv", phase="induction")
+    _fill(page, "valganciclovir-oral", phase="induction")
+    assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "360"  # 80 mL/min: 5 mg/kg
+    _fill(page, "creatinine-clearance", creatinine="2")  # 40 mL/min
+    assert _link(page, "ganciclovir-iv")[:2] == ("live", "40")
+    assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "180"  # 25–49: 2.5 mg/kg q24h
+    assert _value(page, "ganciclovir-iv", "interval")[0] == "q24h"
+    assert _value(page, "valganciclovir-oral", "interval")[0] == "q12h"  # 40–59
+    # a source that no longer gives a result: no old dose anywhere
+    _fill(page, "creatinine-clearance", creatinine="abc")
+    state, text, said = _link(page, "ganciclovir-iv")
+    assert (state, text) == ("waiting", "")
+    assert said == "From the creatinine clearance calculator on this page: no result there yet."
+    for ident, output in (("ganciclovir-iv", "dose_mg"), ("valganciclovir-oral", "dose_mg"),
+                          ("ganciclovir-iv", "interval")):
+        assert _value(page, ident, output) == ("", "—")
+
+
+def test_a_value_typed_by_hand_overrides_the_link_visibly(fresh: Any) -> None:
+    page = fresh()
+    _fill(page, "creatinine-clearance", age="60", weight="72", sex="male", creatinine="1",
+          creatinine_unit="mg_dl")
+    _fill(page, "ganciclovir-iv", crcl="30", phase="maintenance")
+    assert _link(page, "ganciclovir-iv") == (
+        "typed", "30", "Typed here by hand: the calculated value is not used. "
+                       "Use the calculated value")
+    assert _value(page, "ganciclovir-iv", "dose_mg_per_kg")[0] == "1.25"
+    _fill(page, "creatinine-clearance", creatinine="0.9")
+    assert _value(page, "ganciclovir-iv", "dose_mg_per_kg")[0] == "1.25"  # still the typed 30
+    page.locator('[data-calculator="ganciclovir-iv"] .calculator-link-restore').click()
+    assert _link(page, "ganciclovir-iv")[0] == "live"
+    assert _value(page, "ganciclovir-iv", "dose_mg_per_kg")[0] == "5"  # 88.9 mL/min
+
+
+def test_the_linked_value_is_exact_and_in_the_pages_number_format(fresh: Any) -> None:
+    page = fresh("nl")
+    # (140 - 70) x 70 / (72 x 0.98) = 69.44...: shown as 69,4, and it stays in 50–69
+    _fill(page, "creatinine-clearance", age="70", weight="70", sex="male", creatinine="0,98",
+          creatinine_unit="mg_dl")
+    assert _link(page, "ganciclovir-iv")[:2] == ("live", "69,4")
+    _fill(page, "ganciclovir-iv", phase="induction")
     assert _value(page, "ganciclovir-iv", "dose_mg_per_kg")[0] == "2.5"
+    # exactly 50 (a double gives 49.99999999999999): 50–69, not 25–49
+    _fill(page, "creatinine-clearance", age="20", weight="63", creatinine="2,1")
+    assert _value(page, "creatinine-clearance", "crcl")[0] == "50"
+    assert _link(page, "ganciclovir-iv")[:2] == ("live", "50")
+    band = page.locator('[data-calculator="ganciclovir-iv"] .calculator-band')
+    assert band.text_content() == "Bereik: 50–69"
+    assert _value(page, "ganciclovir-iv", "interval")[0] == "q12h"
+    # 7560 / (72 x 1.5006) = 69.97...: the field shows 69,9 (cut off, never 70) in 50–69
+    _fill(page, "creatinine-clearance", creatinine="1,5006")
+    assert _link(page, "ganciclovir-iv")[:2] == ("live", "69,9")
+    assert band.text_content() == "Bereik: 50–69"
+
+
+def test_an_implausible_clearance_is_said_and_not_passed_on(fresh: Any) -> None:
+    page = fresh()
+    _fill(page, "creatinine-clearance", age="50", weight="300", sex="male", creatinine="0.5",
+          creatinine_unit="mg_dl")
+    cg = page.locator('[data-calculator="creatinine-clearance"]')
+    assert _value(page, "creatinine-clearance", "crcl")[0] == "750"
+    notices = cg.locator(".calculator-notices li").all_text_contents()
+    assert any("above 150 mL/min is implausible" in n for n in notices)
+    assert any("Above 120 kg" in n for n in notices)
+    _fill(page, "ganciclovir-iv", phase="maintenance")
+    state, text, said = _link(page, "ganciclovir-iv")
+    assert (state, text) == ("implausible", "")
+    assert said == ("From the creatinine clearance calculator on this page: 750 is above 150, "
+                    "which is implausible. Check the inputs there; the value is not used here.")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("", "—")
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    assert gan.locator(".calculator-messages li").all_text_contents() == [
+        "Creatinine clearance: enter a value."]
+
+
+def test_each_widget_still_works_alone(browser: Any, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{base_url}/alone.html")
+    page.wait_for_function(LOADED)
+    root = page.locator('[data-calculator="ganciclovir-iv"]')
+    assert root.locator('[data-link-for="crcl"]').is_hidden()
+    _fill(page, "ganciclovir-iv", weight="70", crcl="69,5", phase="induction")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("175", "175")
+    assert root.locator('[name="crcl"]').get_attribute("data-link") is None
+    page.close()
+
+
+def test_an_ambiguous_number_is_refused_with_both_readings(pages: dict[str, Any]) -> None:
+    page = pages["nl"]
+    _fill(page, "ganciclovir-iv", weight="1.500", crcl="60", phase="induction")
+    root = page.locator('[data-calculator="ganciclovir-iv"]')
+    assert root.locator(".calculator-messages li").all_text_contents() == [
+        "Werkelijk lichaamsgewicht: ‘1.500’ kan 1500 of 1,5 betekenen. Typ 1500 of 1,5."]
+    assert root.locator('[name="weight"]').get_attribute("aria-invalid") == "true"
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("", "—")
+    _fill(page, "ganciclovir-iv", weight="72,5")
+    assert _value(page, "ganciclovir-iv", "dose_mg")[1] == "181,25"
+
+
+def test_words_fit_what_the_widget_gives_in_the_pages_language(pages: dict[str, Any]) -> None:
+    nl = pages["nl"]
+    notice = nl.locator('[data-calculator="creatinine-clearance"] .calculator-notice')
+    assert notice.text_content() == ("Nog niet goedgekeurd: controleer de klaring zelf voordat "
+                                     "u die gebruikt.")
+    _fill(nl, "cmv-load-decline", load_start="200", load_end="100", days="1")
+    root = nl.locator('[data-calculator="cmv-load-decline"]')
+    assert root.locator(".calculator-notices li").all_text_contents() == [
+        "De verandering is kleiner dan 0,5 log en valt binnen de ruis van de bepaling: de "
+        "snelheid per week zegt weinig."]
+    assert root.locator(".calculator-chart-legend").text_content() == \
+        "doel: een daling van meer dan 1 log per week"
+    ind = pages["id"]
+    _fill(ind, "valganciclovir-oral", crcl="45", phase="induction", rrt="crrt")
+    assert _value(ind, "valganciclovir-oral", "interval") == ("no-label-dose",
+                                                              "tidak ada dosis di label")
+    assert "Ikuti pedoman CRRT setempat" in ind.locator(
+        '[data-calculator="valganciclovir-oral"] .calculator-notices').text_content()
+    _fill(ind, "valganciclovir-oral", rrt="none")
+
+
+# ---------------------------------------------------------------- exact band edges
+
+EDGE_RUN = """([specs, cases]) => cases.map(c => {
+  const inputs = Object.assign({}, c.inputs);
+  if (Object.keys(c.via).length) {
+    const cg = window.ProtocolCalculators.evaluate(specs['creatinine-clearance'], c.via);
+    if (!cg.ok) { return 'refused: ' + cg.messages.join(' '); }
+    inputs.crcl = String(cg.outputs.crcl);
+  }
+  const r = window.ProtocolCalculators.evaluate(specs[c.calc], inputs);
+  return r.ok ? r.bands[c.table] : 'refused: ' + r.messages.join(' ');
+})"""
+
+
+def _edge_bands(page: Any) -> list[tuple[dict[str, Any], str]]:
+    cases = [c.to_json() for c in batch()]
+    specs = {ident: page_spec(SPECS[ident], "en") for ident in SPECS}
+    return list(zip(cases, page.evaluate(EDGE_RUN, [specs, cases]), strict=True))
+
+
+def test_every_boundary_case_gets_the_tables_band_in_the_browser(pages: dict[str, Any]) -> None:
+    """The Python property cases (tests/calc_edges.py) through the page's own runtime."""
+    results = _edge_bands(pages["en"])
+    assert len(results) > 10_000
+    assert [(c, got) for c, got in results if got != c["expect"]] == []
+
+
+def test_with_float_arithmetic_in_the_page_the_boundary_cases_fail(browser: Any,
+                                                                   base_url: str) -> None:
+    """Mutation check: the same runtime with every operation rounded to a double."""
+    page = browser.new_page()
+    page.goto(f"{base_url}/mutant.html")
+    page.wait_for_function("window.ProtocolCalculators !== undefined")
+    wrong = [(c, got) for c, got in _edge_bands(page) if got != c["expect"]]
+    page.close()
+    assert len(wrong) > 100
+    assert {c["calc"] for c, _ in wrong} >= {"foscarnet-iv", "ganciclovir-iv",
+                                             "valganciclovir-oral"}
+
+
+# A double for every typed number and every operation, as before issue 14.
+MUTANT_HELPERS = """
+  function ratFromDouble(x) {
+    if (x === 0) { return new Rat(BigInt(0), BigInt(1)); }
+    var view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x);
+    var bits = view.getBigUint64(0);
+    var exponent = Number((bits >> BigInt(52)) & BigInt(2047));
+    var mantissa = bits & ((BigInt(1) << BigInt(52)) - BigInt(1));
+    if (exponent === 0) { exponent = 1; } else { mantissa |= BigInt(1) << BigInt(52); }
+    var e = exponent - 1075;
+    var n = (bits >> BigInt(63)) ? -mantissa : mantissa;
+    return e >= 0 ? new Rat(n << BigInt(e), BigInt(1)) : new Rat(n, BigInt(1) << BigInt(-e));
+  }
+  function viaDouble(r) { return ratFromDouble(ratToNumber(r)); }
+"""
+MUTATIONS = [
+    ("  function toNumber(x) { return isRat(x) ? ratToNumber(x) : x; }\n",
+     "  function toNumber(x) { return isRat(x) ? ratToNumber(x) : x; }\n" + MUTANT_HELPERS),
+    ("value = ratParse(cleaned);", "value = ratFromDouble(Number(cleaned.replace(',', '.')));"),
+    ("return ratAdd(a, b);", "return viaDouble(ratAdd(a, b));"),
+    ("return ratSub(a, b);", "return viaDouble(ratSub(a, b));"),
+    ("return ratMul(a, b);", "return viaDouble(ratMul(a, b));"),
+    ("return ratDiv(a, b);", "return viaDouble(ratDiv(a, b));"),
+    ("if (!node.rat) { node.rat = ratParse(node.v); }",
+     "if (!node.rat) { node.rat = ratFromDouble(Number(node.v)); }"),
+]
+
+
+def _write_mutant(directory: Path) -> None:
+    source = (ASSETS / "calculator.js").read_text(encoding="utf-8")
+    for old, new in MUTATIONS:
+        assert source.count(old) == 1, old  # the runtime changed: update the mutation
+        source = source.replace(old, new)
+    (directory / "calculator-mutant.js").write_text(source, encoding="utf-8")
+    (directory / "mutant.html").write_text(_page("en", "", ("calculator-mutant.js",)),
+                                           encoding="utf-8")
+    (directory / "alone.html").write_text(_page("en", _widget("ganciclovir-iv", "en")),
+                                          encoding="utf-8")
 
 
 # ---------------------------------------------------------------- keyboard, chart, navigation
@@ -407,7 +651,8 @@ def _write_broken_pages(directory: Path) -> None:
     (directory / "broken").mkdir()
     (directory / "broken/truncated.json").write_text(text[: len(text) // 2], encoding="utf-8")
     (directory / "broken/other-version.json").write_text(
-        text.replace('"version":"1.0"', '"version":"0.9"', 1), encoding="utf-8")
+        text.replace(f'"version":"{SPECS["ganciclovir-iv"].version}"', '"version":"0.9"', 1),
+        encoding="utf-8")
     (directory / "broken/not-json.json").write_text("<!doctype html><p>Login</p>",
                                                     encoding="utf-8")
     for name, url in BROKEN.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -30,15 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "protocol_src" / "calculators"
 REQUIRED = {
     "creatinine-clearance": (["age", "weight", "sex", "creatinine", "creatinine_unit"], ["crcl"]),
-    "ganciclovir-iv": (["weight", "crcl", "phase"], ["dose_mg_per_kg", "dose_mg", "interval"]),
-    "valganciclovir-oral": (["crcl", "phase"], ["dose_mg", "interval"]),
-    "foscarnet-iv": (["weight", "crcl", "regimen"],
+    "ganciclovir-iv": (["weight", "crcl", "phase", "rrt"],
+                       ["dose_mg_per_kg", "dose_mg", "interval"]),
+    "valganciclovir-oral": (["crcl", "phase", "rrt"], ["dose_mg", "interval"]),
+    "foscarnet-iv": (["weight", "crcl", "regimen", "age", "sex", "creatinine", "creatinine_unit",
+                      "rrt"],
                      ["crcl_per_kg", "dose_mg_per_kg", "dose_mg", "interval"]),
     "cmv-load-decline": (["load_start", "load_end", "days"],
                          ["log_decline", "log_decline_per_week"]),
 }
 INTERVALS = {"q8h", "q12h", "q24h", "q48h", "twice-weekly", "three-times-weekly-after-dialysis",
-             "not-recommended"}
+             "not-recommended", "no-label-dose"}
+RRT = ["none", "intermittent-hd", "crrt"]
 
 
 def _shipped() -> dict[str, CalculatorSpec]:
@@ -60,7 +64,7 @@ def test_the_five_required_calculators_exist_with_the_interface_names() -> None:
         spec = SPECS[ident]
         assert [i.id for i in spec.inputs] == inputs
         assert [o.id for o in spec.outputs] == outputs
-        assert spec.version == "1.0"
+        assert spec.version == "1.1"
         assert spec.status == "draft" and spec.approved_by is None
         for output in spec.outputs:
             if output.id == "interval":
@@ -74,10 +78,17 @@ def test_choice_codes_match_the_interface() -> None:
         ("creatinine-clearance", "sex"): ["male", "female"],
         ("creatinine-clearance", "creatinine_unit"): ["umol_l", "mg_dl"],
         ("ganciclovir-iv", "phase"): ["induction", "maintenance"],
+        ("ganciclovir-iv", "rrt"): RRT,
         ("valganciclovir-oral", "phase"): ["induction", "maintenance"],
+        ("valganciclovir-oral", "rrt"): RRT,
         ("foscarnet-iv", "regimen"): ["induction-60", "induction-90", "maintenance-90",
                                       "maintenance-120"],
+        ("foscarnet-iv", "sex"): ["male", "female"],
+        ("foscarnet-iv", "creatinine_unit"): ["umol_l", "mg_dl"],
+        ("foscarnet-iv", "rrt"): RRT,
     }
+    for ident in ("ganciclovir-iv", "valganciclovir-oral", "foscarnet-iv"):
+        assert SPECS[ident].input("rrt").default == "none"
 
 
 @pytest.mark.parametrize(("calc", "name"), ALL_VECTORS)
@@ -102,7 +113,8 @@ def test_every_band_of_every_table_is_hit_by_a_vector_in_every_column() -> None:
             for table in tables:
                 hit.add((result.bands[table.name], str(result.inputs[table.column])))
         for table in tables:
-            wanted = {(b.label, code) for b in table.bands for code in b.cells}
+            rows = (*table.bands, *table.overrides.values())
+            wanted = {(b.label["en"], code) for b in rows for code in b.cells}
             assert wanted <= hit, (spec.id, wanted - hit)
 
 
@@ -119,10 +131,14 @@ def test_ganciclovir_crcl_70_is_in_the_top_band_and_69_5_is_not() -> None:
     assert _dose("ganciclovir-iv", weight="70", crcl="69,99", phase="induction")["dose_mg"] == 175
 
 
-def test_ganciclovir_below_10_is_dosed_after_dialysis() -> None:
-    assert _dose("ganciclovir-iv", weight="70", crcl="9.5", phase="maintenance") == \
-        {"dose_mg_per_kg": 0.625, "dose_mg": 43.75,
-         "interval": "three-times-weekly-after-dialysis"}
+def test_ganciclovir_is_dosed_after_dialysis_only_on_haemodialysis() -> None:
+    hd = {"dose_mg_per_kg": 0.625, "dose_mg": 43.75,
+          "interval": "three-times-weekly-after-dialysis"}
+    none = {"dose_mg_per_kg": None, "dose_mg": None, "interval": "no-label-dose"}
+    assert _dose("ganciclovir-iv", weight="70", phase="maintenance", rrt="intermittent-hd") == hd
+    assert _dose("ganciclovir-iv", weight="70", crcl="9.5", phase="maintenance") == none
+    assert _dose("ganciclovir-iv", weight="70", crcl="9.5", phase="maintenance",
+                 rrt="crrt") == none
 
 
 def test_foscarnet_exactly_1_0_ml_min_kg_is_in_the_0_8_to_1_0_band() -> None:
@@ -141,11 +157,13 @@ def test_foscarnet_0_4_is_dosed_and_below_is_not_recommended() -> None:
     assert out["interval"] == "not-recommended"
 
 
-def test_valganciclovir_below_10_is_not_recommended_with_no_dose() -> None:
+def test_valganciclovir_below_10_gives_no_dose() -> None:
     for crcl in ("9.99", "0"):
         for phase in ("induction", "maintenance"):
             assert _dose("valganciclovir-oral", crcl=crcl, phase=phase) == \
-                {"dose_mg": None, "interval": "not-recommended"}
+                {"dose_mg": None, "interval": "no-label-dose"}
+            assert _dose("valganciclovir-oral", crcl=crcl, phase=phase,
+                         rrt="intermittent-hd") == {"dose_mg": None, "interval": "not-recommended"}
     assert _dose("valganciclovir-oral", crcl="10", phase="maintenance") == \
         {"dose_mg": 450.0, "interval": "twice-weekly"}
 
@@ -163,14 +181,15 @@ def test_cockcroft_gault_in_both_units_and_sexes() -> None:
 def test_invalid_weight_never_yields_a_dose(raw: str) -> None:
     with pytest.raises(CalcInputError) as info:
         evaluate(SPECS["ganciclovir-iv"], {"weight": raw, "crcl": "50", "phase": "induction"})
-    assert len(info.value.messages) == 1 and info.value.messages[0].startswith("Body weight:")
+    assert len(info.value.messages) == 1
+    assert info.value.messages[0].startswith("Actual body weight:")
 
 
 def test_every_problem_is_reported_at_once_in_the_requested_language() -> None:
     with pytest.raises(CalcInputError) as info:
         evaluate(SPECS["ganciclovir-iv"], {"weight": "abc", "crcl": "400"}, "nl")
     assert info.value.messages == [
-        "Lichaamsgewicht: vul een getal in, bijvoorbeeld 72,5 of 72.5.",
+        "Werkelijk lichaamsgewicht: vul een getal in, bijvoorbeeld 72,5 of 72.5.",
         "Creatinineklaring: buiten het aannemelijke bereik 0 tot 300 mL/min. "
         "Controleer de waarde.",
         "Fase: kies een optie.",
@@ -194,8 +213,8 @@ def test_calc_json_shape() -> None:
     data = calc_json(SPECS["ganciclovir-iv"], ["weight=70", "crcl=15", "phase=maintenance"])
     assert data == {
         "calculator": "ganciclovir-iv",
-        "version": "1.0",
-        "inputs": {"weight": 70.0, "crcl": 15.0, "phase": "maintenance"},
+        "version": "1.1",
+        "inputs": {"weight": 70.0, "crcl": 15.0, "phase": "maintenance", "rrt": "none"},
         "outputs": {"dose_mg_per_kg": 0.625, "dose_mg": 43.75, "interval": "q24h"},
         "messages": ["Not yet approved: verify every dose against the product label."],
     }
@@ -207,13 +226,14 @@ def test_calc_json_whole_number_inputs_are_integers_and_empty_is_null() -> None:
     assert data["inputs"] == {"load_start": 100000, "load_end": 1000, "days": 14}
     assert data["outputs"] == {"log_decline": 2.0, "log_decline_per_week": 1.0}
     none = calc_json(SPECS["valganciclovir-oral"], ["crcl=5", "phase=induction"])
-    assert json.dumps(none["outputs"]) == '{"dose_mg": null, "interval": "not-recommended"}'
+    assert json.dumps(none["outputs"]) == '{"dose_mg": null, "interval": "no-label-dose"}'
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["weight"], "'weight': write each input as name=value"),
     (["=70"], "'=70': write each input as name=value"),
-    (["height=170"], "'height' is not an input of ganciclovir-iv; inputs: weight, crcl, phase"),
+    (["height=170"],
+     "'height' is not an input of ganciclovir-iv; inputs: weight, crcl, phase, rrt"),
     (["weight=70", "weight=71"], "'weight' is given more than once"),
 ])
 def test_calc_json_refuses_malformed_arguments(args: list[str], message: str) -> None:
@@ -225,7 +245,7 @@ def test_calc_json_refuses_malformed_arguments(args: list[str], message: str) ->
 def test_calc_json_refuses_missing_input() -> None:
     with pytest.raises(CalcInputError) as info:
         calc_json(SPECS["ganciclovir-iv"], ["crcl=50", "phase=induction"])
-    assert info.value.messages == ["Body weight: enter a value."]
+    assert info.value.messages == ["Actual body weight: enter a value."]
 
 
 # ---------------------------------------------------------------- property test
@@ -281,7 +301,7 @@ def test_plausible_foscarnet_inputs_always_give_a_dose_or_not_recommended(
     if out is None:
         return  # repr used an exponent, which the input rules refuse
     if out["interval"] == "not-recommended":
-        assert out["dose_mg"] is None and crcl / weight < 0.4
+        assert out["dose_mg"] is None and Fraction(repr(crcl)) / Fraction(repr(weight)) < 0.4
     else:
         assert out["dose_mg"] == pytest.approx(out["dose_mg_per_kg"] * weight)
 
@@ -296,15 +316,15 @@ def test_plausible_foscarnet_inputs_always_give_a_dose_or_not_recommended(
     ("x > 3 and not x >= 5", True), ("x < 3 or x == 4", True), ("x != 4", False),
 ])
 def test_expressions_evaluate(text: str, value: object) -> None:
-    assert ex.evaluate(ex.parse(text), {"x": 4.0}) == value
+    assert ex.evaluate(ex.parse(text), {"x": Fraction(4)}) == value
 
 
 @pytest.mark.parametrize(("text", "message", "column"), [
     ("x.real", "unexpected character '.'", 2),
     ("__import__('os')", "strings are not allowed in expressions", 12),
     ("'a'", "strings are not allowed in expressions", 1),
-    ("eval(x)", "unknown function 'eval' (allowed: abs, log10, max, min)", 1),
-    ("open(x)", "unknown function 'open' (allowed: abs, log10, max, min)", 1),
+    ("eval(x)", "unknown function 'eval' (allowed: abs, first, given, log10, max, min)", 1),
+    ("open(x)", "unknown function 'open' (allowed: abs, first, given, log10, max, min)", 1),
     ("x[0]", "unexpected character '['", 2),
     ("x ** 2", "unexpected '*'", 4),
     ("lambda: 1", "unexpected character ':'", 7),
@@ -354,10 +374,10 @@ def test_ast_json_is_plain_and_complete() -> None:
         {"k": "op", "op": ">=", "a": [
             {"k": "op", "op": "*", "a": [
                 {"k": "neg", "a": [{"k": "call", "f": "log10", "a": [{"k": "name", "v": "a"}]}]},
-                {"k": "num", "v": 2.0}]},
+                {"k": "num", "v": "2"}]},
             {"k": "name", "v": "b"}]},
         {"k": "not", "a": [{"k": "op", "op": "<", "a": [{"k": "name", "v": "c"},
-                                                        {"k": "num", "v": 1.0}]}]}]}
+                                                        {"k": "num", "v": "1"}]}]}]}
 
 
 def test_no_eval_or_exec_anywhere_in_the_package() -> None:
@@ -457,7 +477,7 @@ def test_the_valid_example_loads_and_its_vectors_pass(tmp_path: Path) -> None:
     ("status: draft\n", "status: draft\ncolour: red\n",
      "calculators/demo.yaml:4: error: unknown key 'colour' in the calculator spec (hint: allowed: "
      "id, version, status, title, source, inputs, logic, outputs, vectors, approved_by, summary, "
-     "notes, share, chart, drugs)"),
+     "notes, chart, gives, drugs)"),
     ("status: draft\n", "status: draft\ndrugs: [Ganciclovir]\n",
      "calculators/demo.yaml:4: error: drugs: 'Ganciclovir' is not a drug name (hint: a name in "
      "lowercase letters, e.g. ganciclovir)"),
@@ -488,7 +508,7 @@ def test_the_valid_example_loads_and_its_vectors_pass(tmp_path: Path) -> None:
      "'per_kg.__class__'"),
     ("expr: per_kg * weight", "expr: system(1)",
      "calculators/demo.yaml:39: error: output 'dose': unknown function 'system' (allowed: abs, "
-     "log10, max, min) at column 1 in 'system(1)'"),
+     "first, given, log10, max, min) at column 1 in 'system(1)'"),
     ("expr: per_kg * weight", "expr: phase * 2",
      "calculators/demo.yaml:39: error: output 'dose': 'phase' is a choice and cannot be used in "
      "a calculation in 'phase * 2'"),
@@ -585,7 +605,7 @@ def test_widget_is_one_csp_safe_html_block(calc: str, lang: str) -> None:
     html = render_widget(SPECS[calc], lang, "../../assets/x.json?v=1")
     assert "\n\n" not in html and not re.search(r"^\s*$", html, re.M)
     assert html.startswith(f'<div class="calculator" data-calculator="{calc}" '
-                           'data-calculator-version="1.0" data-calculator-status="draft" '
+                           'data-calculator-version="1.1" data-calculator-status="draft" '
                            'data-calculator-spec="../../assets/x.json?v=1">')
     assert not re.search(r"\son[a-z]+=|\sstyle=|javascript:", html)
     assert "<script" not in html  # the spec is a file of the site, fetched by calculator.js
@@ -652,11 +672,23 @@ def test_spec_json_cannot_break_out_of_an_html_element(tmp_path: Path) -> None:
 
 def test_widget_details_show_formula_table_source_version_and_judgements() -> None:
     html = render_widget(SPECS["foscarnet-iv"], "nl", "x.json")
-    assert "<code>crcl_per_kg = crcl / weight</code>" in html
-    assert "<th>&gt; 0.8 – 1.0</th><td>50 mg/kg, 2 dd (elke 12 uur)</td>" in html
-    assert "FDA Foscavir (foscarnet) label, Table 13, CMV columns" in html
-    assert "Versie van de calculator: 1.0 · Status: draft" in html
+    assert ("<code>crcl_per_kg = first(crcl / weight, (140 - age) / (72 * creatinine_mg_dl) * "
+            "sex_factor)</code>") in html
+    assert "<th>&gt; 0,8 – 1,0</th><td>50 mg/kg, 2 dd (elke 12 uur)</td>" in html
+    assert "Productinformatie Foscavir (foscarnet) van de FDA, tabel 13" in html
+    assert "Versie van de calculator: 1.1 · Status: concept" in html
     assert "keuzes van dit project" in html
     cg = render_widget(SPECS["creatinine-clearance"], "en", "x.json")
     assert "actual body weight" in cg and "Actual body weight" in cg
     assert "age 18 to 120 years is accepted (a project judgement)" in cg
+
+
+def test_a_link_must_name_a_number_output_of_another_calculator(tmp_path: Path) -> None:
+    (tmp_path / "demo.yaml").write_text(_edit(
+        "    plausible: [20, 300]\n",
+        "    plausible: [20, 300]\n    link: {calculator: nowhere, output: crcl, label: "
+        "{en: a, nl: a, id: a}}\n"), encoding="utf-8")
+    specs, problems = load_calculators(tmp_path, "calculators")
+    assert [p.format() for p in problems] == [
+        "calculators/demo.yaml:7: error: input 'weight': link to 'nowhere' output 'crcl', "
+        "which is not a number output of another calculator"]

@@ -9,17 +9,29 @@
  * cannot be loaded, or is not the one the widget was built with, shows the widget's
  * "unavailable" message and never a result.
  *
- * Expression tree shapes: {k:"num",v}, {k:"name",v}, {k:"neg",a:[x]}, {k:"not",a:[x]},
+ * Numbers are exact: typed decimals and the spec's constants (written as text in the
+ * JSON) become fractions of BigInts (Rat), and + - * / and comparisons never round, as
+ * in Python's fractions (generator/calculators/exact.py). Only log10 gives a double; the
+ * spec loader makes sure no band, check or notice is decided by such a value. Outputs
+ * are converted to the correctly rounded double, as Python's float(Fraction) is.
+ *
+ * Widgets on one page are one patient: inputs marked `shared` are mirrored between
+ * widgets, and an input with a `link` follows another widget's output live.
+ *
+ * Expression tree shapes: {k:"num",v:"1.4"}, {k:"name",v}, {k:"neg",a:[x]}, {k:"not",a:[x]},
  * {k:"op",op,a:[l,r]}, {k:"call",f,a:[...]}. null ("empty") propagates.
  */
 (function () {
   "use strict";
 
-  // Same rules as NUMBER_RE, WHOLE_RE and SPACE in evaluate.py.
+  // Same rules as NUMBER_RE, WHOLE_RE, AMBIGUOUS_RE, SPACE and MAX_LENGTH in evaluate.py.
   var NUMBER_RE = /^-?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)$/;
   var WHOLE_RE = /^-?[0-9]+$/;
+  var AMBIGUOUS_RE = /^(-?)([1-9][0-9]{0,2})[.,]([0-9]{3})$/;
   var SPACE_RE = /^[ \t\n\r\u00a0]+|[ \t\n\r\u00a0]+$/g;
+  var MAX_LENGTH = 40;
   var SVG_NS = "http://www.w3.org/2000/svg";
+  var COMPARISONS = ["<", "<=", ">", ">=", "==", "!="];
 
   function NotFinite(reason) { this.reason = reason; }
   function InputError(messages) { this.messages = messages; }
@@ -29,149 +41,362 @@
     return x;
   }
 
+  // ------------------------------------------------------------ exact numbers
+
+  // A fraction n / d of BigInts, d > 0, in lowest terms (Python: fractions.Fraction).
+  function Rat(n, d) {
+    if (d < BigInt(0)) { n = -n; d = -d; }
+    var g = gcd(n < BigInt(0) ? -n : n, d);
+    this.n = n / g;
+    this.d = d / g;
+  }
+
+  function gcd(a, b) {
+    while (b !== BigInt(0)) { var t = a % b; a = b; b = t; }
+    return a === BigInt(0) ? BigInt(1) : a;
+  }
+
+  function isRat(x) { return x instanceof Rat; }
+
+  // "72,5", "-0.5", ".5" (checked by the caller) or the JSON's "1/3".
+  function ratParse(text) {
+    var slash = text.indexOf("/");
+    if (slash >= 0) { return new Rat(BigInt(text.slice(0, slash)), BigInt(text.slice(slash + 1))); }
+    var t = text.replace(",", ".");
+    var negative = t.charAt(0) === "-";
+    if (negative) { t = t.slice(1); }
+    var dot = t.indexOf(".");
+    var whole = dot < 0 ? t : t.slice(0, dot);
+    var fraction = dot < 0 ? "" : t.slice(dot + 1);
+    var n = BigInt((whole || "0") + fraction);
+    return new Rat(negative ? -n : n, BigInt(10) ** BigInt(fraction.length));
+  }
+
+  function ratAdd(a, b) { return new Rat(a.n * b.d + b.n * a.d, a.d * b.d); }
+  function ratSub(a, b) { return new Rat(a.n * b.d - b.n * a.d, a.d * b.d); }
+  function ratMul(a, b) { return new Rat(a.n * b.n, a.d * b.d); }
+  function ratDiv(a, b) { return new Rat(a.n * b.d, a.d * b.n); }
+  function ratNeg(a) { return new Rat(-a.n, a.d); }
+  function ratCmp(a, b) {
+    var l = a.n * b.d, r = b.n * a.d;
+    return l < r ? -1 : (l > r ? 1 : 0);
+  }
+  function ratSign(a) { return a.n < BigInt(0) ? -1 : (a.n > BigInt(0) ? 1 : 0); }
+
+  function bitLength(x) { return x.toString(2).length; }
+
+  // The double nearest to n / d, ties to even: the value Python's float(Fraction) gives.
+  // The quotient is taken to 66-67 bits and a sticky bit marks a non-zero remainder, so
+  // Number(BigInt), itself correctly rounded, never meets a false tie.
+  function ratToNumber(a) {
+    if (a.n === BigInt(0)) { return 0; }
+    var negative = a.n < BigInt(0);
+    var n = negative ? -a.n : a.n;
+    var shift = 66 - (bitLength(n) - bitLength(a.d));
+    var num = shift > 0 ? n << BigInt(shift) : n;
+    var den = shift > 0 ? a.d : a.d << BigInt(-shift);
+    var q = num / den;
+    q = (q << BigInt(1)) | (num % den === BigInt(0) ? BigInt(0) : BigInt(1));
+    var value = Number(q);
+    var exponent = -(shift + 1);
+    while (exponent < -1000) { value *= Math.pow(2, -1000); exponent += 1000; }
+    while (exponent > 1000) { value *= Math.pow(2, 1000); exponent -= 1000; }
+    value *= Math.pow(2, exponent);
+    return negative ? -value : value;
+  }
+
+  function toNumber(x) { return isRat(x) ? ratToNumber(x) : x; }
+
   // ------------------------------------------------------------ expressions
 
   function evalExpr(node, env) {
     var k = node.k;
-    if (k === "num") { return node.v; }
-    if (k === "name") { return env[node.v]; }
+    if (k === "num") {
+      if (!node.rat) { node.rat = ratParse(node.v); }
+      return node.rat;
+    }
+    if (k === "name") { return env[node.v] === undefined ? null : env[node.v]; }
+    if (k === "op") { return binaryLazy(node, env); }
+    if (k === "call" && node.f === "given") { return evalExpr(node.a[0], env) !== null; }
+    if (k === "call" && node.f === "first") {
+      for (var i = 0; i < node.a.length; i += 1) {
+        var found = evalExpr(node.a[i], env);
+        if (found !== null) { return found; }
+      }
+      return null;
+    }
     var args = node.a.map(function (child) { return evalExpr(child, env); });
-    if (args.some(function (v) { return v === null || v === undefined; })) { return null; }
-    if (k === "neg") { return finite(-args[0]); }
+    if (args.some(function (v) { return v === null; })) { return null; }
+    if (k === "neg") { return isRat(args[0]) ? ratNeg(args[0]) : finite(-args[0]); }
     if (k === "not") { return !args[0]; }
-    if (k === "call") { return callFunction(node.f, args); }
-    return binary(node.op, args[0], args[1]);
+    return callFunction(node.f, args);
+  }
+
+  function binaryLazy(node, env) {
+    var left = evalExpr(node.a[0], env);
+    if (left === null) { return null; }
+    if (node.op === "and" || node.op === "or") {
+      if ((node.op === "and") !== Boolean(left)) { return Boolean(left); }
+      var right = evalExpr(node.a[1], env);
+      return right === null ? null : Boolean(right);
+    }
+    var other = evalExpr(node.a[1], env);
+    if (other === null) { return null; }
+    return binary(node.op, left, other);
   }
 
   function binary(op, a, b) {
+    if (isRat(a) && isRat(b)) {
+      switch (op) {
+        case "+": return ratAdd(a, b);
+        case "-": return ratSub(a, b);
+        case "*": return ratMul(a, b);
+        case "/":
+          if (ratSign(b) === 0) { throw new NotFinite("division by zero"); }
+          return ratDiv(a, b);
+        case "<": return ratCmp(a, b) < 0;
+        case "<=": return ratCmp(a, b) <= 0;
+        case ">": return ratCmp(a, b) > 0;
+        case ">=": return ratCmp(a, b) >= 0;
+        case "==": return ratCmp(a, b) === 0;
+        case "!=": return ratCmp(a, b) !== 0;
+      }
+    }
+    if (COMPARISONS.indexOf(op) >= 0) {
+      // the loader refuses such a comparison; never decide by a rounded value
+      throw new NotFinite("a value computed from log10 cannot be compared exactly");
+    }
+    var x = toNumber(a), y = toNumber(b);
     switch (op) {
-      case "and": return Boolean(a) && Boolean(b);
-      case "or": return Boolean(a) || Boolean(b);
-      case "+": return finite(a + b);
-      case "-": return finite(a - b);
-      case "*": return finite(a * b);
+      case "+": return finite(x + y);
+      case "-": return finite(x - y);
+      case "*": return finite(x * y);
       case "/":
-        if (b === 0) { throw new NotFinite("division by zero"); }
-        return finite(a / b);
-      case "<": return a < b;
-      case "<=": return a <= b;
-      case ">": return a > b;
-      case ">=": return a >= b;
-      case "==": return a === b;
-      case "!=": return a !== b;
+        if (y === 0) { throw new NotFinite("division by zero"); }
+        return finite(x / y);
     }
     throw new NotFinite("unknown operator " + op);
   }
 
   function callFunction(name, args) {
+    if (name === "log10") {
+      var sign = isRat(args[0]) ? ratSign(args[0]) : Math.sign(args[0]);
+      if (sign <= 0) { throw new NotFinite("log10 of a value that is not positive"); }
+      return finite(Math.log10(toNumber(args[0])));
+    }
+    if (args.every(isRat)) {
+      if (name === "abs") { return ratSign(args[0]) < 0 ? ratNeg(args[0]) : args[0]; }
+      var best = args[0];
+      args.forEach(function (v) {
+        if ((name === "min" && ratCmp(v, best) < 0) || (name === "max" && ratCmp(v, best) > 0)) {
+          best = v;
+        }
+      });
+      if (name === "min" || name === "max") { return best; }
+    }
+    var numbers = args.map(toNumber);
     switch (name) {
-      case "log10":
-        if (args[0] <= 0) { throw new NotFinite("log10 of a value that is not positive"); }
-        return finite(Math.log10(args[0]));
-      case "abs": return Math.abs(args[0]);
-      case "min": return Math.min.apply(null, args);
-      case "max": return Math.max.apply(null, args);
+      case "abs": return Math.abs(numbers[0]);
+      case "min": return Math.min.apply(null, numbers);
+      case "max": return Math.max.apply(null, numbers);
     }
     throw new NotFinite("unknown function " + name);
   }
 
   // ------------------------------------------------------------ evaluation
 
-  // One typed input -> {value} or {message}; mirrors read_input in evaluate.py.
-  function readInput(input, text) {
-    var cleaned = String(text === null || text === undefined ? "" : text).replace(SPACE_RE, "");
-    if (!cleaned) { return { message: input.messages.missing }; }
-    if (input.type === "choice") {
-      if (input.choices.indexOf(cleaned) < 0) { return { message: input.messages.invalid }; }
-      return { value: cleaned };
+  // The spec's exact texts as fractions, once per spec.
+  function prepare(spec) {
+    if (spec.prepared) { return spec; }
+    spec.inputs.forEach(function (input) {
+      input.exactRange = input.range && input.range.map(ratParse);
+      input.exactPlausible = input.plausible && input.plausible.map(ratParse);
+      if (input.link && input.link.max !== null) { input.link.exactMax = ratParse(input.link.max); }
+    });
+    spec.logic.forEach(function (step) {
+      if (step.kind !== "table") { return; }
+      step.bands.concat(Object.keys(step.overrides || {}).map(function (code) {
+        return step.overrides[code];
+      })).forEach(function (band) {
+        band.exactLower = band.lower === null ? null : ratParse(band.lower);
+        band.exactUpper = band.upper === null ? null : ratParse(band.upper);
+        Object.keys(band.cells).forEach(function (code) {
+          var cell = band.cells[code];
+          Object.keys(cell).forEach(function (name) {
+            var v = cell[name];
+            if (v !== null && typeof v === "object") { cell[name] = ratParse(v.n); }
+          });
+        });
+      });
+    });
+    spec.prepared = true;
+    return spec;
+  }
+
+  // The message for "1.500" / "1,500" with both readings; null if unambiguous.
+  function ambiguousMessage(template, text, decimal) {
+    var match = AMBIGUOUS_RE.exec(text);
+    if (!match) { return null; }
+    var digits = match[3].replace(/0+$/, "");
+    var reading = match[1] + match[2] + (digits ? decimal + digits : "");
+    return template.split("{text}").join(text).split("{grouped}").join(match[1] + match[2] + match[3])
+      .split("{decimal}").join(reading);
+  }
+
+  // One typed input -> {value} or {message}; mirrors read_input in evaluate.py. A linked
+  // value arrives as a Rat: exact, never through text.
+  function readInput(input, text, decimal) {
+    var value;
+    if (isRat(text)) {
+      value = text;
+    } else {
+      var cleaned = String(text === null || text === undefined ? "" : text).replace(SPACE_RE, "");
+      if (!cleaned) {
+        if (input["default"]) { return { value: input["default"] }; }
+        return input.optional ? { value: null } : { message: input.messages.missing };
+      }
+      if (input.type === "choice") {
+        if (input.choices.indexOf(cleaned) < 0) { return { message: input.messages.invalid }; }
+        return { value: cleaned };
+      }
+      if (!(input.whole ? WHOLE_RE : NUMBER_RE).test(cleaned)) {
+        return { message: input.messages.invalid };
+      }
+      if (cleaned.length > MAX_LENGTH) { return { message: input.messages.range }; }
+      var ambiguous = ambiguousMessage(input.messages.ambiguous, cleaned, decimal);
+      if (ambiguous !== null && !input.whole) { return { message: ambiguous }; }
+      value = ratParse(cleaned);
     }
-    if (!(input.whole ? WHOLE_RE : NUMBER_RE).test(cleaned)) {
-      return { message: input.messages.invalid };
-    }
-    var value = Number(cleaned.replace(",", ".")) + 0;  // + 0 turns -0 into 0
-    var range = input.range || [-Infinity, Infinity];
-    if (!Number.isFinite(value) || value < range[0] || value > range[1]) {
+    var range = input.exactRange;
+    if (range && (ratCmp(value, range[0]) < 0 || ratCmp(value, range[1]) > 0)) {
       return { message: input.messages.range };
     }
-    if (input.plausible && !(input.plausible[0] <= value && value <= input.plausible[1])) {
+    var plausible = input.exactPlausible;
+    if (plausible && (ratCmp(value, plausible[0]) < 0 || ratCmp(value, plausible[1]) > 0)) {
       return { message: input.messages.implausible };
     }
     return { value: value };
   }
 
+  function machine(input, value) {
+    if (!isRat(value)) { return value; }
+    return input.whole ? Number(value.n) : ratToNumber(value);
+  }
+
   function bandContains(band, value) {
-    if (band.lower !== null &&
-        (value < band.lower || (value === band.lower && !band.lowerInclusive))) { return false; }
-    if (band.upper !== null &&
-        (value > band.upper || (value === band.upper && !band.upperInclusive))) { return false; }
+    if (band.exactLower !== null) {
+      var low = ratCmp(value, band.exactLower);
+      if (low < 0 || (low === 0 && !band.lowerInclusive)) { return false; }
+    }
+    if (band.exactUpper !== null) {
+      var high = ratCmp(value, band.exactUpper);
+      if (high > 0 || (high === 0 && !band.upperInclusive)) { return false; }
+    }
     return true;
   }
 
-  function runStep(step, env, bands) {
+  function holds(when, env) { return when === null || evalExpr(when, env) === true; }
+
+  function runStep(spec, step, env, bands, notices) {
     if (step.kind === "let") {
       env[step.name] = evalExpr(step.expr, env);
     } else if (step.kind === "cases") {
-      env[step.name] = evalExpr(step.cases[env[step.by]], env);
+      var code = env[step.by];
+      var chosen = code === null ? undefined : step.cases[code];
+      env[step.name] = chosen === undefined ? null : evalExpr(chosen, env);
     } else if (step.kind === "check") {
       if (evalExpr(step.expr, env) !== true) { throw new InputError([step.message]); }
+    } else if (step.kind === "require") {
+      if (!holds(step.when, env)) { return; }
+      var missing = step.names.filter(function (name) { return env[name] === null; })
+        .map(function (name) { return inputOf(spec, name).messages.missing; });
+      if (missing.length) { throw new InputError(missing); }
+    } else if (step.kind === "notice") {
+      if (holds(step.when, env)) { notices.push(step.message); }
     } else if (step.kind === "table") {
-      runTable(step, env, bands);
+      runTable(step, env, bands, notices);
     }
   }
 
-  function runTable(step, env, bands) {
+  function inputOf(spec, id) {
+    return spec.inputs.find(function (input) { return input.id === id; });
+  }
+
+  // The override row for the patient, else the band holding the value (exactly).
+  function tableRow(step, env) {
+    var code = step.overrideBy ? env[step.overrideBy] : null;
+    if (code !== null && step.overrides && step.overrides[code]) { return step.overrides[code]; }
     var value = env[step.by];
-    if (value === null) {
+    if (value === null) { return null; }
+    if (!isRat(value)) { throw new NotFinite(step.by + " is not exact"); }
+    var band = step.bands.find(function (b) { return bandContains(b, value); });
+    if (!band) { throw new NotFinite("no band contains " + value); }
+    return band;
+  }
+
+  function runTable(step, env, bands, notices) {
+    var band = tableRow(step, env);
+    var column = env[step.column];
+    if (band === null || column === null) {
       step.sets.forEach(function (name) { env[name] = null; });
       return;
     }
-    var band = step.bands.find(function (b) { return bandContains(b, value); });
-    if (!band) { throw new NotFinite("no band contains " + value); }
     bands[step.name] = band.label;
-    var cell = band.cells[env[step.column]];
+    if (band.notice) { notices.push(band.notice); }
+    var cell = band.cells[column];
     step.sets.forEach(function (name) { env[name] = cell[name]; });
   }
 
   function outputValue(output, env) {
-    if (output.type === "code") {
-      var code = evalExpr(output.expr, env);
-      return typeof code === "string" ? code : null;
-    }
     var value = evalExpr(output.expr, env);
+    if (output.type === "code") { return typeof value === "string" ? value : null; }
     if (value === null) { return null; }
-    value = value + 0;
-    if (!Number.isFinite(value) || (value < 0 && !output.allowNegative)) {
-      throw new NotFinite(output.id + " would be " + value);  // never show a negative dose
+    var negative = isRat(value) ? ratSign(value) < 0 : value < 0;
+    if (negative && !output.allowNegative) {
+      throw new NotFinite(output.id + " would be negative");  // never show a negative dose
     }
-    return value;
+    var number = toNumber(value) + 0;  // + 0 turns -0 into 0
+    if (!Number.isFinite(number)) { throw new NotFinite(output.id + " is too large"); }
+    return number;
   }
 
   // The whole calculation; mirrors evaluate() in evaluate.py. Never throws.
   function evaluate(spec, raw) {
+    prepare(spec);
+    var env = {};
     var inputs = {};
     var messages = [];
     spec.inputs.forEach(function (input) {
-      var read = readInput(input, raw[input.id]);
-      if (read.message) { messages.push(read.message); } else { inputs[input.id] = read.value; }
+      var read = readInput(input, raw[input.id], spec.decimal);
+      if (read.message) { messages.push(read.message); return; }
+      env[input.id] = read.value;
+      if (read.value !== null) { inputs[input.id] = machine(input, read.value); }
     });
     if (messages.length) { return { ok: false, messages: messages }; }
-    var env = Object.assign({}, inputs);
     var bands = {};
+    var notices = [];
     var outputs = {};
+    var exact = {};
     try {
-      spec.logic.forEach(function (step) { runStep(step, env, bands); });
-      spec.outputs.forEach(function (output) { outputs[output.id] = outputValue(output, env); });
+      spec.logic.forEach(function (step) { runStep(spec, step, env, bands, notices); });
+      spec.outputs.forEach(function (output) {
+        outputs[output.id] = outputValue(output, env);
+        var value = evalExpr(output.expr, env);
+        exact[output.id] = isRat(value) ? value : null;
+      });
     } catch (err) {
       if (err instanceof InputError) { return { ok: false, messages: err.messages }; }
       if (err instanceof NotFinite) { return { ok: false, messages: [spec.messages.impossible] }; }
       throw err;
     }
-    return { ok: true, inputs: inputs, outputs: outputs, bands: bands, messages: [] };
+    return { ok: true, inputs: inputs, outputs: outputs, exact: exact, bands: bands,
+             notices: notices, messages: [] };
   }
 
   // ------------------------------------------------------------ the page
 
   var ready = new WeakSet();
+  var widgets = [];  // {root, spec} of every started widget of the page: one patient
 
   function pageLang(spec) {
     return document.documentElement.lang || spec.lang;
@@ -181,14 +406,136 @@
     return new Intl.NumberFormat(lang, { maximumFractionDigits: decimals }).format(value);
   }
 
+  function control(root, id) {
+    return root.querySelector('[name="' + id + '"]');
+  }
+
   function readRaw(root, spec) {
     var raw = {};
     spec.inputs.forEach(function (input) {
-      var control = root.querySelector('[name="' + input.id + '"]');
-      raw[input.id] = control ? control.value : "";
+      var field = control(root, input.id);
+      raw[input.id] = field ? field.value : "";
+      if (input.link && field) {
+        var linked = follow(root, spec, input, field);
+        if (linked !== undefined) { raw[input.id] = linked; }
+      }
     });
     return raw;
   }
+
+  // ---- links: a field that takes another widget's output, live
+
+  function sourceOf(link) {
+    return widgets.find(function (w) { return w.spec.id === link.calculator; });
+  }
+
+  function decimalsOf(spec, id) {
+    var output = spec.outputs.find(function (o) { return o.id === id; });
+    return output ? output.decimals : 6;
+  }
+
+  // The exact value the field follows (a Rat), "" for none, or undefined when the field
+  // is not linked (no source on this page, or typed by hand: then its text is read).
+  // The field shows the value rounded, in the page's notation, marked as linked.
+  function follow(root, spec, input, field) {
+    var link = input.link;
+    var source = sourceOf(link);
+    var marker = root.querySelector('[data-link-for="' + input.id + '"]');
+    if (!source || source.root === root) {
+      field.removeAttribute("data-link");
+      if (marker) { marker.hidden = true; }
+      return undefined;
+    }
+    if (!marker) { marker = linkNote(field, input.id); }
+    var lang = pageLang(spec);
+    var result = source.root.calculatorResult;
+    var value = result && result.ok ? result.exact[link.output] : null;
+    var text = value ? shownDown(value, decimalsOf(source.spec, link.output), lang) : "";
+    if (field.getAttribute("data-link") === "typed") {
+      mark(marker, spec.messages.link_typed, spec.messages.link_restore, root, field);
+      return undefined;
+    }
+    var state = "live", words = link.label;
+    if (!value) {
+      state = "waiting";
+      words = spec.messages.link_waiting.replace("{label}", link.label);
+    } else if (link.exactMax && ratCmp(value, link.exactMax) > 0) {
+      state = "implausible";
+      words = spec.messages.link_implausible.replace("{label}", link.label)
+        .replace("{value}", text).replace("{max}", formatNumber(ratToNumber(link.exactMax), 6, lang));
+    }
+    field.setAttribute("data-link", state);
+    field.value = state === "live" ? text : "";
+    mark(marker, words, null, root, field);
+    return state === "live" ? value : "";
+  }
+
+  // The note under a linked field, made here: pages without the source do not carry it.
+  function linkNote(field, id) {
+    var note = document.createElement("p");
+    note.className = "calculator-link";
+    note.id = field.id + "-link";
+    note.setAttribute("data-link-for", id);
+    note.hidden = true;
+    field.parentNode.appendChild(note);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+    return note;
+  }
+
+  // The linked value shown cut off, not rounded, at the source's decimals: 69.96 shows as
+  // 69.9, not 70, so what the field shows is never at a lower band bound the value is below.
+  function shownDown(value, decimals, lang) {
+    var scale = BigInt(10) ** BigInt(decimals);
+    var n = value.n * scale;
+    var cut = n / value.d - (n % value.d < BigInt(0) ? BigInt(1) : BigInt(0));  // floor
+    return formatNumber(ratToNumber(new Rat(cut, scale)), decimals, lang);
+  }
+
+  function mark(marker, words, restore, root, field) {
+    if (!marker) { return; }
+    var key = words + "\u0000" + (restore || "");
+    if (marker.getAttribute("data-said") === key && !marker.hidden) { return; }  // keep the button
+    marker.setAttribute("data-said", key);
+    while (marker.firstChild) { marker.removeChild(marker.firstChild); }
+    marker.appendChild(document.createTextNode(words));
+    if (restore) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "calculator-link-restore";
+      button.textContent = restore;
+      button.addEventListener("click", function () {
+        field.setAttribute("data-link", "live");
+        refresh(root);
+      });
+      marker.appendChild(document.createTextNode(" "));
+      marker.appendChild(button);
+    }
+    marker.hidden = false;
+  }
+
+  // ---- shared inputs: the same fact about the patient in every widget of the page
+
+  function mirror(root, spec, name, value) {
+    var input = inputOf(spec, name);
+    if (!input || !input.shared) { return; }
+    widgets.forEach(function (w) {
+      if (w.root === root) { return; }
+      var other = inputOf(w.spec, name);
+      var field = control(w.root, name);
+      if (other && other.shared && field && field.value !== value) {
+        field.value = value;
+        update(w.root, w.spec);
+      }
+    });
+  }
+
+  function refresh(root) {
+    var widget = widgets.find(function (w) { return w.root === root; });
+    if (widget) { update(widget.root, widget.spec); }
+  }
+
+  var depth = 0;
 
   function update(root, spec) {
     var result = evaluate(spec, readRaw(root, spec));
@@ -196,12 +543,21 @@
     root.setAttribute("data-state", result.ok ? "ok" : "invalid");
     writeOutputs(root, spec, result);
     writeBands(root, spec, result);
+    writeNotices(root, result);
     writeMessages(root, spec, result);
-    var share = root.querySelector(".calculator-share");
-    if (share) {
-      share.disabled = !(result.ok && typeof result.outputs[spec.share.output] === "number");
-    }
     if (spec.chart) { drawChart(root, spec, result); }
+    // Every widget that follows this one's outputs follows it now: never a stale dose.
+    if (depth > 4) { return; }  // specs link one way; a loop would be a spec error
+    depth += 1;
+    try {
+      widgets.forEach(function (w) {
+        if (w.root !== root && w.spec.inputs.some(function (input) {
+          return input.link && input.link.calculator === spec.id;
+        })) { update(w.root, w.spec); }
+      });
+    } finally {
+      depth -= 1;
+    }
   }
 
   function writeOutputs(root, spec, result) {
@@ -211,7 +567,7 @@
       if (!el) { return; }
       var value = result.ok ? result.outputs[output.id] : null;
       if (value === null || value === undefined) {
-        // missing, invalid or "not recommended": no value, and never a dose
+        // missing, invalid, "not recommended" or "no label dose": no value, never a dose
         el.setAttribute("data-value", "");
         el.textContent = spec.messages.empty;
       } else if (output.type === "code") {
@@ -240,39 +596,42 @@
     });
   }
 
-  function writeMessages(root, spec, result) {
-    var list = root.querySelector(".calculator-messages");
+  function fillList(list, texts) {
     if (!list) { return; }
     while (list.firstChild) { list.removeChild(list.firstChild); }
-    result.messages.forEach(function (text) {
+    texts.forEach(function (text) {
       var item = document.createElement("li");
       item.textContent = text;
       list.appendChild(item);
     });
-    // Mark each control whose own message is shown, for assistive technology and CSS.
-    spec.inputs.forEach(function (input) {
-      var control = root.querySelector('[name="' + input.id + '"]');
-      if (!control) { return; }
-      var own = Object.keys(input.messages).some(function (key) {
-        return result.messages.indexOf(input.messages[key]) >= 0;
-      });
-      control.setAttribute("aria-invalid", own && control.value !== "" ? "true" : "false");
-    });
   }
 
-  // Fill the `toInput` field of every other calculator on the page with the unrounded
-  // value: rounding first could move a CrCl across a band boundary.
-  function share(root, spec) {
-    var result = root.calculatorResult;
-    if (!result || !result.ok) { return; }
-    var value = result.outputs[spec.share.output];
-    if (typeof value !== "number") { return; }
-    document.querySelectorAll("[data-calculator]").forEach(function (other) {
-      if (other === root) { return; }
-      var field = other.querySelector('input[name="' + spec.share.toInput + '"]');
+  // Notices with a result: the list is made on the first one (the page need not carry it).
+  function writeNotices(root, result) {
+    var list = root.querySelector(".calculator-notices");
+    var notices = result.ok ? result.notices : [];
+    if (!list && notices.length) {
+      list = document.createElement("ul");
+      list.className = "calculator-notices";
+      var messages = root.querySelector(".calculator-messages");
+      messages.parentNode.insertBefore(list, messages);
+    }
+    fillList(list, notices);
+  }
+
+  function writeMessages(root, spec, result) {
+    fillList(root.querySelector(".calculator-messages"), result.messages);
+    // Mark each control whose own message is shown, for assistive technology and CSS.
+    spec.inputs.forEach(function (input) {
+      var field = control(root, input.id);
       if (!field) { return; }
-      field.value = String(value);
-      field.dispatchEvent(new Event("input", { bubbles: true }));
+      var own = Object.keys(input.messages).some(function (key) {
+        return result.messages.indexOf(input.messages[key]) >= 0;
+      }) || result.messages.some(function (m) {
+        return ambiguousMessage(input.messages.ambiguous, field.value.replace(SPACE_RE, ""),
+                                spec.decimal) === m;
+      });
+      field.setAttribute("aria-invalid", own && field.value !== "" ? "true" : "false");
     });
   }
 
@@ -340,7 +699,7 @@
 
   // ------------------------------------------------------------ start-up
 
-  var SPEC_FORMAT = 1;  // SPEC_JSON_VERSION in widget.py
+  var SPEC_FORMAT = 2;  // SPEC_JSON_VERSION in widget.py
   var specs = {};  // absolute URL -> Promise of the parsed spec, one request per file
 
   function loadSpec(url) {
@@ -376,21 +735,30 @@
   }
 
   function start(root, spec) {
-    var refresh = function () {
+    prepare(spec);
+    widgets = widgets.filter(function (w) { return document.contains(w.root); });
+    widgets.push({ root: root, spec: spec });
+    var changed = function (event) {
       try {
+        var target = event && event.target;
+        var name = target && target.getAttribute && target.getAttribute("name");
+        var input = name ? inputOf(spec, name) : null;
+        if (event && event.type === "input" && input && input.link &&
+            target.getAttribute("data-link") !== null) {
+          target.setAttribute("data-link", "typed");  // typed by hand: the link yields
+        }
         update(root, spec);
+        if (input) { mirror(root, spec, name, target.value); }
       } catch (err) {
         unavailable(root);  // a spec this runtime cannot follow: no value at all
         throw err;
       }
     };
-    root.addEventListener("input", refresh);
-    root.addEventListener("change", refresh);
-    var button = root.querySelector(".calculator-share");
-    if (button && spec.share) {
-      button.addEventListener("click", function () { share(root, spec); });
-    }
-    refresh();
+    root.addEventListener("input", changed);
+    root.addEventListener("change", changed);
+    changed(null);
+    // A widget that starts after its source, or a source after its followers.
+    widgets.forEach(function (w) { if (w.root !== root) { update(w.root, w.spec); } });
   }
 
   function init(root) {
@@ -398,6 +766,7 @@
     var source = root.getAttribute("data-calculator-spec");
     if (!source) { return; }
     ready.add(root);
+    if (typeof BigInt !== "function") { unavailable(root); return; }  // no exact numbers
     root.setAttribute("data-state", "loading");
     var url = new URL(source, document.baseURI).href;
     loadSpec(url).then(function (spec) {

@@ -17,6 +17,11 @@ Only names, decimal numbers, the operators above and the functions in ``FUNCTION
 exist: no strings, no attribute access, no indexing, no other calls. The parsed tree is
 exported as JSON (:func:`to_json`) and the browser runtime evaluates that tree, so the
 Python reference and the page can never disagree on how an expression parses.
+
+Numbers are exact fractions (``exact.py``): ``+ - * /`` and comparisons never round.
+``log10`` is the one inexact operation: its value is a double, anything computed from it
+stays a double, and the spec loader refuses a band, check or notice decided by such a
+value (:func:`inexact`), so no float error can ever choose a dose.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Literal
+
+from .exact import to_text
 
 # name -> (minimum argument count, maximum argument count; None = unbounded)
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
@@ -33,6 +41,8 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "abs": (1, 1),
     "min": (2, None),
     "max": (2, None),
+    "given": (1, 1),  # true when the input (or value) is not empty
+    "first": (2, None),  # the first argument that is not empty
 }
 KEYWORDS = frozenset({"and", "or", "not"})
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
@@ -54,7 +64,7 @@ class ExprError(ValueError):
 
 @dataclass(frozen=True)
 class Num:
-    value: float
+    value: Fraction
 
 
 @dataclass(frozen=True)
@@ -210,7 +220,7 @@ class _Parser:
     def atom(self) -> Expr:
         token = self.take()
         if token.kind == "number":
-            return Num(float(token.text))
+            return Num(Fraction(token.text))
         if token.kind == "op" and token.text == "(":
             inner = self.or_()
             self.expect(")")
@@ -302,9 +312,26 @@ def type_of(tree: Expr, env: Mapping[str, str]) -> Type:
         _require(tree.left, env, operand, tree.op)
         _require(tree.right, env, operand, tree.op)
         return "number" if tree.op in _ARITHMETIC else "bool"
+    if tree.func == "given":
+        if not isinstance(tree.args[0], Name) or tree.args[0].id not in env:
+            raise ExprError("'given' takes the name of an input or value")
+        return "bool"
     for arg in tree.args:
         _require(arg, env, "number", tree.func)
     return "number"
+
+
+def inexact(tree: Expr, inexact_names: set[str]) -> bool:
+    """Whether the value depends on ``log10``, the one operation that is not exact."""
+    if isinstance(tree, Name):
+        return tree.id in inexact_names
+    if isinstance(tree, Unary):
+        return inexact(tree.operand, inexact_names)
+    if isinstance(tree, Binary):
+        return inexact(tree.left, inexact_names) or inexact(tree.right, inexact_names)
+    if isinstance(tree, Call):
+        return tree.func == "log10" or any(inexact(a, inexact_names) for a in tree.args)
+    return False
 
 
 def _require(tree: Expr, env: Mapping[str, str], wanted: Type, op: str) -> None:
@@ -320,11 +347,12 @@ class NotFinite(ArithmeticError):
     """An intermediate value was infinite or undefined (division by zero, log10 of 0)."""
 
 
-Value = float | bool | None
+Number = Fraction | float  # a double only for values computed from log10
+Value = Fraction | float | bool | str | None
 
 
 def evaluate(tree: Expr, env: Mapping[str, Value]) -> Value:
-    """Evaluate with IEEE doubles, like the browser; ``None`` ("empty") propagates.
+    """Evaluate exactly; ``None`` ("empty") propagates; ``and``/``or`` stop early.
 
     Any non-finite intermediate raises :class:`NotFinite` instead of producing a number.
     The JavaScript runtime (``calculator.js``, ``evalExpr``) mirrors this function.
@@ -337,25 +365,44 @@ def evaluate(tree: Expr, env: Mapping[str, Value]) -> Value:
         inner = evaluate(tree.operand, env)
         if inner is None:
             return None
-        return (not inner) if tree.op == "not" else _finite(-float(inner))
+        return (not inner) if tree.op == "not" else _finite(-_number(inner))
     if isinstance(tree, Binary):
-        left = evaluate(tree.left, env)
-        right = evaluate(tree.right, env)
-        if left is None or right is None:
-            return None
-        return _binary(tree.op, left, right)
+        return _binary_lazy(tree, env)
+    if tree.func == "given":
+        return evaluate(tree.args[0], env) is not None
+    if tree.func == "first":
+        return next((v for v in (evaluate(a, env) for a in tree.args) if v is not None), None)
     values = [evaluate(arg, env) for arg in tree.args]
     if any(v is None for v in values):
         return None
-    return _call(tree.func, [float(v) for v in values])  # type: ignore[arg-type]
+    return _call(tree.func, [_number(v) for v in values])
 
 
-def _binary(op: str, left: float | bool, right: float | bool) -> float | bool:
-    if op == "and":
-        return bool(left) and bool(right)
-    if op == "or":
-        return bool(left) or bool(right)
-    a, b = float(left), float(right)
+def _binary_lazy(tree: Binary, env: Mapping[str, Value]) -> Value:
+    left = evaluate(tree.left, env)
+    if left is None:
+        return None
+    if tree.op in ("and", "or"):
+        if (tree.op == "and") != bool(left):
+            return bool(left)  # false and ..., true or ...: the right side is not needed
+        right = evaluate(tree.right, env)
+        return None if right is None else bool(right)
+    right = evaluate(tree.right, env)
+    if right is None:
+        return None
+    return _binary(tree.op, _number(left), _number(right))
+
+
+def _number(value: Value) -> Number:
+    if isinstance(value, bool) or not isinstance(value, (Fraction, float)):
+        raise TypeError(f"not a number: {value!r}")  # the loader's type check prevents this
+    return value
+
+
+def _binary(op: str, a: Number, b: Number) -> Number | bool:
+    if op in COMPARISONS and (isinstance(a, float) or isinstance(b, float)):
+        # the loader refuses such a comparison; never decide by a rounded value
+        raise NotFinite("a value computed from log10 cannot be compared exactly")
     if op == "+":
         return _finite(a + b)
     if op == "-":
@@ -369,20 +416,22 @@ def _binary(op: str, left: float | bool, right: float | bool) -> float | bool:
     return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
 
 
-def _call(func: str, args: list[float]) -> float:
+def _call(func: str, args: list[Number]) -> Number:
     if func == "log10":
         if args[0] <= 0:
             raise NotFinite("log10 of a value that is not positive")
         return _finite(math.log10(args[0]))
+    if any(isinstance(a, float) for a in args):
+        args = [float(a) for a in args]
     if func == "abs":
-        return abs(args[0])
+        return -args[0] if args[0] < 0 else args[0]
     if func == "min":
         return min(args)
     return max(args)
 
 
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
+def _finite(value: Number) -> Number:
+    if isinstance(value, float) and not math.isfinite(value):
         raise NotFinite("result is not a finite number")
     return value
 
@@ -393,7 +442,7 @@ def _finite(value: float) -> float:
 def to_json(tree: Expr) -> dict[str, Any]:
     """The tree as plain JSON for the browser runtime; the shape is documented there."""
     if isinstance(tree, Num):
-        return {"k": "num", "v": tree.value}
+        return {"k": "num", "v": to_text(tree.value)}  # exact: JSON numbers are doubles
     if isinstance(tree, Name):
         return {"k": "name", "v": tree.id}
     if isinstance(tree, Unary):

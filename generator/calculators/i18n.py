@@ -8,9 +8,14 @@ Numbers inside messages (range limits) are formatted with Babel's CLDR data.
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
+from fractions import Fraction
+
+from babel.numbers import format_decimal, get_decimal_symbol
+
+from .exact import for_display
 
 LANGUAGES: tuple[str, ...] = ("en", "nl", "id")
+DECIMAL_SYMBOL = {lang: get_decimal_symbol(lang) for lang in LANGUAGES}
 
 UI: dict[str, dict[str, str]] = {
     "en": {
@@ -22,7 +27,12 @@ UI: dict[str, dict[str, str]] = {
         "implausible": "{label}: outside the plausible range {min} to {max}{unit}. Check the value.",
         "bad_choice": "{label}: choose one of the listed options.",
         "impossible": "These values do not give a valid result. Check the inputs.",
-        "not_approved": "Not yet approved: verify every dose against the product label.",
+        "not_approved_dose": "Not yet approved: verify every dose against the product label.",
+        "not_approved_clearance": "Not yet approved: check the clearance by hand before you "
+        "use it.",
+        "not_approved_trend": "Not yet approved: check the decline by hand before you use it.",
+        "ambiguous": "{label}: “{text}” could mean {grouped} or {decimal}. Type {grouped} or "
+        "{decimal}.",
         "placeholder_choice": "Choose…",
         "result": "Result",
         "details": "How this is calculated",
@@ -40,9 +50,18 @@ UI: dict[str, dict[str, str]] = {
         "empty": "—",
         "chart_start": "start",
         "chart_end": "end",
-        "chart_target": "target: 1 log per week",
+        "chart_target": "target: a decline of more than 1 log per week",
         "day": "day",
         "whole": "whole number",
+        "status_draft": "draft",
+        "status_review": "in review",
+        "status_approved": "approved",
+        "status_retired": "retired",
+        "link_waiting": "{label}: no result there yet.",
+        "link_implausible": "{label}: {value} is above {max}, which is implausible. Check the "
+        "inputs there; the value is not used here.",
+        "link_typed": "Typed here by hand: the calculated value is not used.",
+        "link_restore": "Use the calculated value",
     },
     "nl": {
         "missing": "{label}: vul een waarde in.",
@@ -54,7 +73,14 @@ UI: dict[str, dict[str, str]] = {
         "Controleer de waarde.",
         "bad_choice": "{label}: kies een van de opties.",
         "impossible": "Deze waarden geven geen geldige uitkomst. Controleer de invoer.",
-        "not_approved": "Nog niet goedgekeurd: controleer elke dosis met de productinformatie.",
+        "not_approved_dose": "Nog niet goedgekeurd: controleer elke dosis met de "
+        "productinformatie.",
+        "not_approved_clearance": "Nog niet goedgekeurd: controleer de klaring zelf voordat u "
+        "die gebruikt.",
+        "not_approved_trend": "Nog niet goedgekeurd: controleer de daling zelf voordat u die "
+        "gebruikt.",
+        "ambiguous": "{label}: ‘{text}’ kan {grouped} of {decimal} betekenen. Typ {grouped} of "
+        "{decimal}.",
         "placeholder_choice": "Kies…",
         "result": "Uitkomst",
         "details": "Hoe dit berekend wordt",
@@ -72,9 +98,18 @@ UI: dict[str, dict[str, str]] = {
         "empty": "—",
         "chart_start": "begin",
         "chart_end": "eind",
-        "chart_target": "doel: 1 log per week",
+        "chart_target": "doel: een daling van meer dan 1 log per week",
         "day": "dag",
         "whole": "geheel getal",
+        "status_draft": "concept",
+        "status_review": "in beoordeling",
+        "status_approved": "goedgekeurd",
+        "status_retired": "ingetrokken",
+        "link_waiting": "{label}: daar nog geen uitkomst.",
+        "link_implausible": "{label}: {value} is hoger dan {max} en dus niet aannemelijk. "
+        "Controleer daar de invoer; de waarde wordt hier niet gebruikt.",
+        "link_typed": "Hier met de hand ingevuld: de berekende waarde wordt niet gebruikt.",
+        "link_restore": "Gebruik de berekende waarde",
     },
     "id": {
         "missing": "{label}: isi nilainya.",
@@ -86,7 +121,12 @@ UI: dict[str, dict[str, str]] = {
         "Periksa nilainya.",
         "bad_choice": "{label}: pilih salah satu pilihan yang ada.",
         "impossible": "Nilai ini tidak memberikan hasil yang sah. Periksa masukan.",
-        "not_approved": "Belum disetujui: periksa setiap dosis dengan label produk.",
+        "not_approved_dose": "Belum disetujui: periksa setiap dosis dengan label produk.",
+        "not_approved_clearance": "Belum disetujui: periksa sendiri klirens ini sebelum "
+        "dipakai.",
+        "not_approved_trend": "Belum disetujui: periksa sendiri penurunan ini sebelum dipakai.",
+        "ambiguous": "{label}: “{text}” bisa berarti {grouped} atau {decimal}. Ketik {grouped} "
+        "atau {decimal}.",
         "placeholder_choice": "Pilih…",
         "result": "Hasil",
         "details": "Cara perhitungan",
@@ -104,9 +144,18 @@ UI: dict[str, dict[str, str]] = {
         "empty": "—",
         "chart_start": "awal",
         "chart_end": "akhir",
-        "chart_target": "target: 1 log per minggu",
+        "chart_target": "target: penurunan lebih dari 1 log per minggu",
         "day": "hari",
         "whole": "bilangan bulat",
+        "status_draft": "draf",
+        "status_review": "sedang ditinjau",
+        "status_approved": "disetujui",
+        "status_retired": "ditarik",
+        "link_waiting": "{label}: belum ada hasil di sana.",
+        "link_implausible": "{label}: {value} lebih dari {max}, jadi tidak masuk akal. Periksa "
+        "masukan di sana; nilai ini tidak dipakai di sini.",
+        "link_typed": "Diisi manual di sini: nilai hasil hitungan tidak dipakai.",
+        "link_restore": "Pakai nilai hasil hitungan",
     },
 }
 
@@ -115,12 +164,18 @@ def ui(lang: str, key: str) -> str:
     return UI[lang][key]
 
 
-def number(value: float, lang: str) -> str:
+def not_approved(lang: str, gives: str) -> str:
+    """The status notice of a calculator that is not approved, naming what it gives."""
+    return UI[lang][f"not_approved_{gives}"]
+
+
+def number(value: Fraction | float, lang: str) -> str:
     """A limit or table value in the language's own notation (CLDR via Babel)."""
-    return format_decimal(value, locale=lang, decimal_quantization=False)
+    return format_decimal(for_display(value), locale=lang, decimal_quantization=False)
 
 
-def message(lang: str, key: str, label: str, unit: str = "", low: float = 0, high: float = 0) -> str:
+def message(lang: str, key: str, label: str, unit: str = "", low: Fraction | float = 0,
+            high: Fraction | float = 0) -> str:
     return UI[lang][key].format(
         label=label,
         min=number(low, lang),

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from ..model import DRUG_NAME
 from ..problems import Problem, Problems
 from ..yamlpos import LineList, LineMap, load_yaml
 from . import expr as ex
+from .exact import from_yaml, to_text
 from .i18n import LANGUAGES
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -26,9 +28,10 @@ CODE_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 VERSION_RE = re.compile(r"^\d+\.\d+$")
 STATUSES = ("draft", "review", "approved", "retired")
+GIVES = ("dose", "clearance", "trend")  # what a widget gives, named in its disclaimer
 
 Text = Mapping[str, str]  # language -> text, always every site language
-CellValue = float | str | None
+CellValue = Fraction | str | None
 
 
 @dataclass(frozen=True)
@@ -38,16 +41,30 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A live value from another widget on the same page (one patient per page)."""
+
+    calculator: str
+    output: str
+    label: Text  # said beside the field while it holds the linked value
+    max: Fraction | None = None  # a larger value is implausible: said, and not passed on
+
+
+@dataclass(frozen=True)
 class Input:
     id: str
     type: Literal["number", "choice"]
     label: Text
     line: int
     unit: Text | None = None
-    range: tuple[float, float] | None = None  # hard limits: outside is impossible
-    plausible: tuple[float, float] | None = None  # outside is implausible: also refused
+    range: tuple[Fraction, Fraction] | None = None  # hard limits: outside is impossible
+    plausible: tuple[Fraction, Fraction] | None = None  # outside is implausible: refused
     whole_number: bool = False
     choices: tuple[Choice, ...] = ()
+    optional: bool = False  # empty is a value (null), not a missing input
+    default: str | None = None  # a choice's code when nothing is chosen
+    shared: bool = False  # the same fact about the patient in every widget of a page
+    link: Link | None = None
 
 
 @dataclass(frozen=True)
@@ -77,16 +94,36 @@ class CheckStep:
 
 
 @dataclass(frozen=True)
+class RequireStep:
+    """The inputs ``names`` must be given (when ``when`` holds); else their own messages."""
+
+    names: tuple[str, ...]
+    when: ex.Expr | None
+    line: int
+
+
+@dataclass(frozen=True)
+class NoticeStep:
+    """A message shown with the result (when ``when`` holds); it refuses nothing."""
+
+    message: Text
+    when: ex.Expr | None
+    source: str | None
+    line: int
+
+
+@dataclass(frozen=True)
 class Band:
-    label: str
-    lower: float | None
+    label: Text
+    lower: Fraction | None
     lower_inclusive: bool
-    upper: float | None
+    upper: Fraction | None
     upper_inclusive: bool
     cells: Mapping[str, Mapping[str, CellValue]]  # column code -> variable -> value
     line: int
+    notice: Text | None = None  # shown with a result from this band
 
-    def contains(self, value: float) -> bool:
+    def contains(self, value: Fraction) -> bool:
         below = self.lower is not None and (
             value < self.lower or (value == self.lower and not self.lower_inclusive))
         above = self.upper is not None and (
@@ -102,9 +139,11 @@ class TableStep:
     sets: tuple[str, ...]
     bands: tuple[Band, ...]
     line: int
+    override_by: str | None = None  # a choice input whose codes below replace the bands
+    overrides: Mapping[str, Band] = field(default_factory=dict)
 
 
-Step = LetStep | CasesStep | CheckStep | TableStep
+Step = LetStep | CasesStep | CheckStep | RequireStep | NoticeStep | TableStep
 
 
 @dataclass(frozen=True)
@@ -126,16 +165,10 @@ class Vector:
     name: str
     inputs: Mapping[str, str]
     line: int
-    expect: Mapping[str, CellValue] | None = None
+    expect: Mapping[str, float | str | None] | None = None
     rejects: str | None = None  # "" = any rejection; otherwise an exact English message
     tolerance: float = 1e-9
-
-
-@dataclass(frozen=True)
-class Share:
-    output: str
-    to_input: str
-    label: Text
+    notices: tuple[str, ...] | None = None  # the exact English notices, when given
 
 
 @dataclass(frozen=True)
@@ -155,7 +188,7 @@ class CalculatorSpec:
     status: str
     approved_by: str | None
     title: Text
-    source: tuple[str, ...]
+    source: tuple[Text, ...]
     inputs: tuple[Input, ...]
     logic: tuple[Step, ...]
     outputs: tuple[Output, ...]
@@ -163,9 +196,9 @@ class CalculatorSpec:
     path: str
     summary: Text | None = None
     notes: tuple[Text, ...] = ()
-    share: Share | None = None
     chart: Chart | None = None
     drugs: tuple[str, ...] = ()
+    gives: str = "dose"
 
     def input(self, input_id: str) -> Input:
         return next(i for i in self.inputs if i.id == input_id)
@@ -213,12 +246,31 @@ def load_calculators(
         problems.extend(found)
         if spec is not None:
             specs[spec.id] = spec
+    problems.extend(_broken_links(specs))
     return specs, problems
 
 
+def _broken_links(specs: Mapping[str, CalculatorSpec]) -> list[Problem]:
+    """A ``link`` must name another calculator and one of its number outputs."""
+    found: list[Problem] = []
+    for spec in specs.values():
+        for item in spec.inputs:
+            link = item.link
+            if link is None:
+                continue
+            source = specs.get(link.calculator)
+            outputs = {o.id for o in source.outputs if o.type == "number"} if source else set()
+            if source is None or link.calculator == spec.id or link.output not in outputs:
+                found.append(Problem(spec.path, item.line, f"input '{item.id}': link to "
+                                     f"'{link.calculator}' output '{link.output}', which is "
+                                     "not a number output of another calculator"))
+    return found
+
+
+INPUT_FLAGS = ("optional", "shared", "link")
 TOP_REQUIRED = ("id", "version", "status", "title", "source", "inputs", "logic", "outputs",
                 "vectors")
-TOP_OPTIONAL = ("approved_by", "summary", "notes", "share", "chart", "drugs")
+TOP_OPTIONAL = ("approved_by", "summary", "notes", "chart", "gives", "drugs")
 
 
 class _Reader:
@@ -230,6 +282,8 @@ class _Reader:
         # variable name -> (type, line): "number", "choice" or "code"
         self.types: dict[str, tuple[str, int]] = {}
         self.codes_of: dict[str, set[str]] = {}  # code variable -> codes it can hold
+        self.inexact: set[str] = set()  # names whose value depends on log10
+        self.input_ids: set[str] = set()
 
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         self.problems.error(self.path, line, message, hint)
@@ -270,14 +324,15 @@ class _Reader:
         self.error(data.line_of(key), f"'{key}' in {where} must be a non-empty string")
         return None
 
-    def number(self, value: Any, line: int, where: str) -> float | None:
+    def number(self, value: Any, line: int, where: str) -> Fraction | None:
+        """A YAML number, exactly as written (``1.4`` is 7/5)."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.error(line, f"{where} must be a number, got {value!r}")
             return None
         if not math.isfinite(value):
             self.error(line, f"{where} must be a finite number")
             return None
-        return float(value)
+        return from_yaml(value)
 
     def text(self, value: Any, line: int, where: str) -> Text | None:
         """A text in every site language: a mapping ``{en: ..., nl: ..., id: ...}``."""
@@ -305,12 +360,12 @@ class _Reader:
         return {lang: str(data[lang]).strip() for lang in LANGUAGES} if ok else None
 
     def unit(self, value: Any, line: int, where: str) -> Text | None:
-        """A unit: one string for every language, or a text per language."""
+        """One string for every language (a unit, a number), or a text per language."""
         if isinstance(value, str) and value.strip():
             return {lang: value.strip() for lang in LANGUAGES}
         return self.text(value, line, where)
 
-    def pair(self, value: Any, line: int, where: str) -> tuple[float, float] | None:
+    def pair(self, value: Any, line: int, where: str) -> tuple[Fraction, Fraction] | None:
         if not isinstance(value, LineList) or len(value) != 2:
             self.error(line, f"{where} must be a list [min, max]")
             return None
@@ -340,7 +395,11 @@ class _Reader:
 
     def expression(self, value: Any, line: int, where: str,
                    wanted: ex.Type = "number") -> tuple[ex.Expr, str] | None:
-        """Parse and type-check; plain YAML numbers are accepted as constants."""
+        """Parse and type-check; plain YAML numbers are accepted as constants.
+
+        A comparison (``wanted="bool"``) must not depend on log10: it would decide by a
+        rounded double.
+        """
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             source = str(value)
         elif isinstance(value, str):
@@ -356,6 +415,9 @@ class _Reader:
             if ex.type_of(tree, env) != wanted:
                 article = "a number" if wanted == "number" else "a comparison (true or false)"
                 raise ex.ExprError(f"must give {article}")
+            if wanted == "bool" and ex.inexact(tree, self.inexact):
+                raise ex.ExprError("a comparison cannot use log10 or a value computed from "
+                                   "it: log10 is not exact")
         except ex.ExprError as exc:
             at = f" at column {exc.column}" if exc.column else ""
             self.error(line, f"{where}: {exc.message}{at} in '{source}'")
@@ -381,17 +443,21 @@ class _Reader:
         inputs = self.inputs(data)
         logic = self.logic(data)
         outputs = self.outputs(data)
-        share = self.share(data, inputs, outputs)
         chart = self.chart(data, inputs)
         vectors = self.vectors(data, inputs, outputs)
         drugs = self.drugs(data)
+        gives = data.get("gives", "dose")
+        if gives not in GIVES:
+            self.error(data.line_of("gives"), f"gives must be one of {', '.join(GIVES)}; "
+                                              f"got {gives!r}")
+            return None
         if None in (ident, version, status, title, source, inputs, logic, outputs, vectors):
             return None
         return CalculatorSpec(
             id=ident, version=version, status=status, approved_by=approved_by,  # type: ignore[arg-type]
             title=title, source=source, inputs=inputs, logic=logic,  # type: ignore[arg-type]
             outputs=outputs, vectors=vectors, path=self.path, summary=summary,  # type: ignore[arg-type]
-            notes=notes, share=share, chart=chart, drugs=drugs,
+            notes=notes, chart=chart, gives=gives, drugs=drugs,
         )
 
     def identity(self, data: LineMap, stem: str) -> str | None:
@@ -436,16 +502,18 @@ class _Reader:
             return None, None
         return status, approved_by
 
-    def sources(self, data: LineMap) -> tuple[str, ...] | None:
+    def sources(self, data: LineMap) -> tuple[Text, ...] | None:
+        """Citations: each a text per language (or one string, e.g. a title kept as is)."""
         if "source" not in data:
             return None
         items = self.sequence(data["source"], data.line_of("source"), "source")
         if items is None:
             return None
-        if not items or not all(isinstance(s, str) and s.strip() for s in items):
-            self.error(items.line, "source must list at least one citation, each a string")
+        if not items:
+            self.error(items.line, "source must list at least one citation")
             return None
-        return tuple(s.strip() for s in items)
+        found = [self.unit(v, items.line_of(i), f"source {i + 1}") for i, v in enumerate(items)]
+        return None if None in found else tuple(found)  # type: ignore[arg-type]
 
     def drugs(self, data: LineMap) -> tuple[str, ...]:
         """The drugs the calculator doses, by name: the lint then knows them as drugs."""
@@ -491,26 +559,66 @@ class _Reader:
         kind = data.get("type")
         if kind == "number":
             ok = self.keys(data, where, ("id", "type", "label", "range"),
-                           ("unit", "plausible", "whole_number"))
+                           ("unit", "plausible", "whole_number") + INPUT_FLAGS)
         elif kind == "choice":
-            ok = self.keys(data, where, ("id", "type", "label", "choices"))
+            ok = self.keys(data, where, ("id", "type", "label", "choices"),
+                           ("default",) + INPUT_FLAGS)
         else:
             self.error(data.line_of("type"), f"{where}: type must be 'number' or 'choice'")
             return None
         name = self.define(ident, data.line_of("id"), "number" if kind == "number" else "choice",
                            where)
         label = self.text(data.get("label"), data.line_of("label"), f"the label of {where}")
-        if not ok or name is None or label is None:
+        flags = self.input_flags(data, where)
+        if not ok or name is None or label is None or flags is None:
             return None
+        self.input_ids.add(name)
         if kind == "choice":
             choices = self.choices(data, where)
             if choices is None:
                 return None
             self.codes_of[name] = {c.code for c in choices}
-            return Input(name, "choice", label, data.line, choices=choices)
-        return self.number_input(data, name, label, where)
+            default = data.get("default")
+            if default is not None and default not in self.codes_of[name]:
+                self.error(data.line_of("default"), f"{where}: default must be one of its "
+                                                    f"choices, got {default!r}")
+                return None
+            return Input(name, "choice", label, data.line, choices=choices, default=default,
+                         **flags)
+        return self.number_input(data, name, label, where, flags)
 
-    def number_input(self, data: LineMap, name: str, label: Text, where: str) -> Input | None:
+    def input_flags(self, data: LineMap, where: str) -> dict[str, Any] | None:
+        """``optional``, ``shared`` (true/false) and ``link`` of an input."""
+        flags: dict[str, Any] = {}
+        for key in ("optional", "shared"):
+            value = data.get(key, False)
+            if not isinstance(value, bool):
+                self.error(data.line_of(key), f"{where}: {key} must be true or false")
+                return None
+            flags[key] = value
+        if "link" in data:
+            link = self.mapping(data["link"], data.line_of("link"), f"{where}: link")
+            if link is None or not self.keys(link, f"{where}: link",
+                                             ("calculator", "output", "label"), ("max",)):
+                return None
+            ids = [link["calculator"], link["output"]]
+            if not isinstance(ids[0], str) or not ID_RE.match(ids[0]) \
+                    or not isinstance(ids[1], str) or not VAR_RE.match(ids[1]):
+                self.error(link.line, f"{where}: link must name a calculator id and one of its "
+                                      "number outputs")
+                return None
+            label = self.text(link["label"], link.line_of("label"), f"the label of {where}'s link")
+            if label is None:
+                return None
+            most = self.number(link["max"], link.line_of("max"), f"{where}: link max") \
+                if "max" in link else None
+            if "max" in link and most is None:
+                return None
+            flags["link"] = Link(ids[0], ids[1], label, most)
+        return flags
+
+    def number_input(self, data: LineMap, name: str, label: Text, where: str,
+                     flags: dict[str, Any]) -> Input | None:
         unit = self.unit(data["unit"], data.line_of("unit"), f"the unit of {where}") \
             if "unit" in data else None
         hard = self.pair(data["range"], data.line_of("range"), f"{where}: range")
@@ -531,7 +639,7 @@ class _Reader:
         if hard is None or ("unit" in data and unit is None):
             return None
         return Input(name, "number", label, data.line, unit=unit, range=hard,
-                     plausible=plausible, whole_number=whole)
+                     plausible=plausible, whole_number=whole, **flags)
 
     def choices(self, data: LineMap, where: str) -> tuple[Choice, ...] | None:
         items = self.sequence(data["choices"], data.line_of("choices"), f"{where}: choices")
@@ -592,10 +700,46 @@ class _Reader:
             return self.let_step(data)
         if "check" in data:
             return self.check_step(data)
+        if "require" in data:
+            return self.require_step(data)
+        if "notice" in data:
+            return self.notice_step(data)
         if "table" in data:
             return self.table_step(data)
-        self.error(data.line, f"logic step {number} must start with 'let', 'check' or 'table'")
+        self.error(data.line, f"logic step {number} must start with 'let', 'check', 'require', "
+                              "'notice' or 'table'")
         return None
+
+    def when(self, data: LineMap, where: str) -> tuple[ex.Expr | None, str | None] | None:
+        """The optional ``when`` condition of a step; ``None`` on error."""
+        if "when" not in data:
+            return None, None
+        parsed = self.expression(data["when"], data.line_of("when"), f"{where}: when", "bool")
+        return None if parsed is None else parsed
+
+    def require_step(self, data: LineMap) -> RequireStep | None:
+        where = "require"
+        if not self.keys(data, where, ("require",), ("when",)):
+            return None
+        names = self.sequence(data["require"], data.line_of("require"), where)
+        when = self.when(data, where)
+        if names is None or when is None:
+            return None
+        unknown = [n for n in names if n not in self.input_ids]
+        if not names or unknown:
+            self.error(names.line, f"{where}: must list inputs, got {unknown or '[]'}")
+            return None
+        return RequireStep(tuple(names), when[0], data.line)
+
+    def notice_step(self, data: LineMap) -> NoticeStep | None:
+        where = "notice"
+        if not self.keys(data, where, ("notice",), ("when",)):
+            return None
+        message = self.text(data["notice"], data.line_of("notice"), "a notice")
+        when = self.when(data, where)
+        if message is None or when is None:
+            return None
+        return NoticeStep(message, when[0], when[1], data.line)
 
     def let_step(self, data: LineMap) -> LetStep | None:
         where = f"let '{data['let']}'"
@@ -605,6 +749,8 @@ class _Reader:
         name = self.define(data["let"], data.line_of("let"), "number", where)
         if parsed is None or name is None:
             return None
+        if ex.inexact(parsed[0], self.inexact):
+            self.inexact.add(name)
         return LetStep(name, parsed[0], parsed[1], data.line)
 
     def cases_step(self, data: LineMap) -> CasesStep | None:
@@ -631,6 +777,8 @@ class _Reader:
         name = self.define(data["let"], data.line_of("let"), "number", where)
         if not ok or name is None:
             return None
+        if any(ex.inexact(tree, self.inexact) for _, tree, _ in found):
+            self.inexact.add(name)
         return CasesStep(name, by, tuple(found), data.line)
 
     def same_codes(self, data: LineMap, codes: set[str], where: str) -> bool:
@@ -657,13 +805,18 @@ class _Reader:
 
     def table_step(self, data: LineMap) -> TableStep | None:
         where = f"table '{data['table']}'"
-        if not self.keys(data, where, ("table", "by", "column", "sets", "bands")):
+        if not self.keys(data, where, ("table", "by", "column", "sets", "bands"),
+                         ("override_by", "overrides")):
             return None
         by, column = data["by"], data["column"]
         ok = True
         if self.types.get(by, ("",))[0] != "number":
             self.error(data.line_of("by"), f"{where}: 'by' must name a number defined "
                                            f"earlier, got {by!r}")
+            ok = False
+        elif by in self.inexact:
+            self.error(data.line_of("by"), f"{where}: '{by}' is computed with log10, which is "
+                                           "not exact, so it cannot choose a band")
             ok = False
         if self.types.get(column, ("",))[0] != "choice":
             self.error(data.line_of("column"), f"{where}: 'column' must name a choice input, "
@@ -691,32 +844,72 @@ class _Reader:
             self.mark_broken(sets)
             return None
         ordered = self.ordered_bands(bands, where)  # type: ignore[arg-type]
-        if ordered is None:
+        overrides = self.overrides(data, where, codes, tuple(sets))
+        if ordered is None or overrides is None:
             self.mark_broken(sets)
             return None
+        every = ordered + tuple(overrides[1].values())
         for i, name in enumerate(sets):
-            if not self.define_table_variable(name, sets.line_of(i), ordered, where):
+            if not self.define_table_variable(name, sets.line_of(i), every, where):
                 return None
-        return TableStep(str(data["table"]), by, column, tuple(sets), ordered, data.line)
+        return TableStep(str(data["table"]), by, column, tuple(sets), ordered, data.line,
+                         overrides[0], overrides[1])
+
+    def overrides(self, data: LineMap, where: str, codes: set[str], sets: tuple[str, ...]
+                  ) -> tuple[str | None, dict[str, Band]] | None:
+        """Rows chosen by a choice input (``override_by``) instead of by the number."""
+        if ("override_by" in data) != ("overrides" in data):
+            self.error(data.line, f"{where}: 'override_by' and 'overrides' go together")
+            return None
+        if "override_by" not in data:
+            return None, {}
+        by = data["override_by"]
+        if self.types.get(by, ("",))[0] != "choice":
+            self.error(data.line_of("override_by"), f"{where}: 'override_by' must name a "
+                                                    f"choice input, got {by!r}")
+            return None
+        rows = self.mapping(data["overrides"], data.line_of("overrides"), f"{where}: overrides")
+        if rows is None:
+            return None
+        found: dict[str, Band] = {}
+        for code, value in rows.items():
+            if code not in self.codes_of[by]:
+                self.error(rows.line_of(code), f"{where}: overrides: unknown choice '{code}'",
+                           "choices: " + ", ".join(sorted(self.codes_of[by])))
+                return None
+            band = self.band(value, rows.line_of(code), where, codes, sets, bounded=False)
+            if band is None:
+                return None
+            found[code] = band
+        return by, found
 
     def band(self, value: Any, line: int, where: str, codes: set[str],
-             sets: tuple[str, ...]) -> Band | None:
+             sets: tuple[str, ...], bounded: bool = True) -> Band | None:
         data = self.mapping(value, line, f"{where}: a band")
         if data is None:
             return None
-        label = data.get("band")
-        if not isinstance(label, str) or not label.strip():
+        if "band" not in data:
             self.error(data.line, f"{where}: every band needs a 'band' label, "
                                   "as printed in the source table")
             return None
-        here = f"{where}, band '{label}'"
+        label = self.unit(data["band"], data.line_of("band"), f"the label of a band of {where}")
+        if label is None:
+            return None
+        here = f"{where}, band '{label['en']}'"
+        notice = self.text(data["notice"], data.line_of("notice"), f"the notice of {here}") \
+            if "notice" in data else None
         bounds = {k: data[k] for k in ("above", "at_least", "below", "at_most") if k in data}
-        cells = LineMap({k: v for k, v in data.items() if k != "band" and k not in bounds})
+        if bounds and not bounded:
+            self.error(data.line, f"{here}: an override row has no bounds")
+            return None
+        cells = LineMap({k: v for k, v in data.items()
+                         if k not in ("band", "notice") and k not in bounds})
         cells.line = data.line
         cells.key_lines = data.key_lines
         lower = self.bound(bounds, data, here, ("above", "at_least"))
         upper = self.bound(bounds, data, here, ("below", "at_most"))
-        ok = lower is not False and upper is not False
+        ok = lower is not False and upper is not False and ("notice" not in data or
+                                                            notice is not None)
         ok = self.same_codes(cells, codes, here) and ok
         parsed: dict[str, dict[str, CellValue]] = {}
         for code in sorted(codes & set(cells)):
@@ -732,11 +925,12 @@ class _Reader:
         if low and high and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
             self.error(data.line, f"{here}: the band is empty")
             return None
-        return Band(label.strip(), low[0] if low else None, bool(low and low[1]),
-                    high[0] if high else None, bool(high and high[1]), parsed, data.line)
+        return Band(label, low[0] if low else None, bool(low and low[1]),
+                    high[0] if high else None, bool(high and high[1]), parsed, data.line,
+                    notice)
 
     def bound(self, bounds: dict[str, Any], data: LineMap, where: str,
-              keys: tuple[str, str]) -> tuple[float, bool] | None | Literal[False]:
+              keys: tuple[str, str]) -> tuple[Fraction, bool] | None | Literal[False]:
         """(value, inclusive), None when open, False on error; keys = (exclusive, inclusive)."""
         present = [k for k in keys if k in bounds]
         if len(present) > 1:
@@ -763,7 +957,7 @@ class _Reader:
                 found[name] = item
             elif isinstance(item, (int, float)) and not isinstance(item, bool) \
                     and math.isfinite(item) and item >= 0:
-                found[name] = float(item)
+                found[name] = from_yaml(item)
             else:
                 self.error(data.line_of(name), f"{where}: '{name}' must be a non-negative "
                                                f"number, a code or null, got {item!r}")
@@ -789,7 +983,7 @@ class _Reader:
         return tuple(ordered) if ok else None
 
     def adjacent(self, low: Band, high: Band, where: str) -> bool:
-        pair = f"bands '{low.label}' and '{high.label}'"
+        pair = f"bands '{low.label['en']}' and '{high.label['en']}'"
         if low.upper is None or high.lower is None or low.upper > high.lower:
             self.error(high.line, f"{where}: {pair} overlap")
             return False
@@ -910,28 +1104,7 @@ class _Reader:
             return None
         return Output(ident, "code", label, ex.Name(source), source, data.line, codes=texts)
 
-    # ---- share and chart
-
-    def share(self, data: LineMap, inputs: tuple[Input, ...] | None,
-              outputs: tuple[Output, ...] | None) -> Share | None:
-        if "share" not in data:
-            return None
-        item = self.mapping(data["share"], data.line_of("share"), "share")
-        if item is None or not self.keys(item, "share", ("output", "to_input", "label")):
-            return None
-        ok = True
-        if outputs is not None and item["output"] not in {o.id for o in outputs if
-                                                        o.type == "number"}:
-            self.error(item.line_of("output"), f"share: unknown number output "
-                                               f"{item['output']!r}")
-            ok = False
-        if not isinstance(item["to_input"], str) or not VAR_RE.match(item["to_input"]):
-            self.error(item.line_of("to_input"), "share: to_input must be an input id")
-            ok = False
-        label = self.text(item["label"], item.line_of("label"), "the label of share")
-        if not ok or label is None:
-            return None
-        return Share(item["output"], item["to_input"], label)
+    # ---- chart
 
     def chart(self, data: LineMap, inputs: tuple[Input, ...] | None) -> Chart | None:
         if "chart" not in data:
@@ -956,7 +1129,8 @@ class _Reader:
         title = self.text(item["title"], item.line_of("title"), "the title of chart")
         if not ok or target is None or title is None:
             return None
-        return Chart("log-decline", item["start"], item["end"], item["days"], target, title)
+        return Chart("log-decline", item["start"], item["end"], item["days"], float(target),
+                     title)
 
     # ---- vectors
 
@@ -990,7 +1164,8 @@ class _Reader:
             return None
         name = data.get("name", f"#{number}")
         where = f"vector '{name}'"
-        if not self.keys(data, where, ("name", "inputs"), ("expect", "rejects", "tolerance")):
+        if not self.keys(data, where, ("name", "inputs"),
+                         ("expect", "rejects", "tolerance", "notices")):
             return None
         if ("expect" in data) == ("rejects" in data):
             self.error(data.line, f"{where}: needs either 'expect' or 'rejects'")
@@ -1008,11 +1183,24 @@ class _Reader:
                 self.error(data.line_of("rejects"), f"{where}: rejects must be true or the "
                                                     "expected English message")
                 return None
-            return Vector(str(name), raw, data.line, rejects=rejects, tolerance=tolerance)
+            return Vector(str(name), raw, data.line, rejects=rejects, tolerance=float(tolerance))
         expect = self.vector_expect(data, where, output_ids)
-        if expect is None:
+        notices = self.vector_notices(data, where)
+        if expect is None or notices is False:
             return None
-        return Vector(str(name), raw, data.line, expect=expect, tolerance=tolerance)
+        return Vector(str(name), raw, data.line, expect=expect, tolerance=float(tolerance),
+                      notices=notices)
+
+    def vector_notices(self, data: LineMap, where: str) -> tuple[str, ...] | None | Literal[False]:
+        """The English notices a vector expects (besides the status notice), if listed."""
+        if "notices" not in data:
+            return None
+        items = self.sequence(data["notices"], data.line_of("notices"), f"{where}: notices")
+        if items is None or not all(isinstance(item, str) for item in items):
+            if items is not None:
+                self.error(items.line, f"{where}: notices must list the expected English texts")
+            return False
+        return tuple(items)
 
     def vector_inputs(self, data: LineMap, where: str, input_ids: set[str]) -> dict[str, str] | None:
         raw = self.mapping(data["inputs"], data.line_of("inputs"), f"{where}: inputs")
@@ -1032,7 +1220,7 @@ class _Reader:
         return found
 
     def vector_expect(self, data: LineMap, where: str,
-                      output_ids: list[str]) -> dict[str, CellValue] | None:
+                      output_ids: list[str]) -> dict[str, float | str | None] | None:
         expect = self.mapping(data["expect"], data.line_of("expect"), f"{where}: expect")
         if expect is None:
             return None
@@ -1048,7 +1236,7 @@ class _Reader:
                 ok = False
         if not ok:
             return None
-        found: dict[str, CellValue] = {}
+        found: dict[str, float | str | None] = {}
         for key in output_ids:
             value = expect[key]
             if isinstance(value, bool):
@@ -1067,5 +1255,5 @@ def _typed(value: int | float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+def _num(value: Fraction) -> str:
+    return to_text(value)

@@ -38,6 +38,8 @@ def vector_failure(spec: CalculatorSpec, vector: Vector) -> str | None:
         for key, want in vector.expect.items()
         if not same(want, result.outputs[key], vector.tolerance)
     ]
+    if vector.notices is not None and list(vector.notices) != result.notices:
+        wrong.append(f"notices: expected {list(vector.notices)!r}, got {result.notices!r}")
     return "; ".join(wrong) if wrong else None
 
 

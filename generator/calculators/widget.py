@@ -13,15 +13,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+from fractions import Fraction
 from html import escape
 from typing import Any
 
 from . import expr as ex
 from .evaluate import input_messages
-from .i18n import LANGUAGES, number, ui
-from .spec import Band, CalculatorSpec, CasesStep, CheckStep, Input, LetStep, Output, TableStep
+from .exact import to_text
+from .i18n import DECIMAL_SYMBOL, LANGUAGES, not_approved, number, ui
+from .spec import (
+    Band,
+    CalculatorSpec,
+    CasesStep,
+    CheckStep,
+    Input,
+    LetStep,
+    NoticeStep,
+    Output,
+    RequireStep,
+    TableStep,
+)
 
-SPEC_JSON_VERSION = 1  # bump when the shape of page_spec changes
+SPEC_JSON_VERSION = 2  # bump when the shape of page_spec changes (2: exact numbers as text)
 SPEC_DIR = "assets/calculators"  # under the site root, beside calculator.js
 
 
@@ -39,11 +52,10 @@ def page_spec(spec: CalculatorSpec, lang: str) -> dict[str, Any]:
         "inputs": [_input_json(item, lang) for item in spec.inputs],
         "logic": [_step_json(step, lang) for step in spec.logic],
         "outputs": [_output_json(item, lang) for item in spec.outputs],
-        "messages": {"impossible": ui(lang, "impossible"), "empty": ui(lang, "empty"),
-                     "band": ui(lang, "band")},
-        "share": None if spec.share is None else {
-            "output": spec.share.output, "toInput": spec.share.to_input,
-        },
+        "decimal": DECIMAL_SYMBOL[lang],
+        "messages": {key: ui(lang, key) for key in (
+            "impossible", "empty", "band", "link_waiting", "link_implausible", "link_typed",
+            "link_restore")},
         "chart": None if spec.chart is None else {
             "kind": spec.chart.kind, "start": spec.chart.start, "end": spec.chart.end,
             "days": spec.chart.days, "targetLogPerWeek": spec.chart.target_log_per_week,
@@ -54,15 +66,26 @@ def page_spec(spec: CalculatorSpec, lang: str) -> dict[str, Any]:
 
 
 def _input_json(item: Input, lang: str) -> dict[str, Any]:
+    link = item.link
     return {
         "id": item.id,
         "type": item.type,
         "whole": item.whole_number,
-        "range": list(item.range) if item.range else None,
-        "plausible": list(item.plausible) if item.plausible else None,
+        "range": [to_text(v) for v in item.range] if item.range else None,
+        "plausible": [to_text(v) for v in item.plausible] if item.plausible else None,
         "choices": [c.code for c in item.choices],
         "messages": input_messages(item, lang),
+        "optional": item.optional,
+        "default": item.default,
+        "shared": item.shared,
+        "link": None if link is None else {
+            "calculator": link.calculator, "output": link.output, "label": link.label[lang],
+            "max": None if link.max is None else to_text(link.max)},
     }
+
+
+def _when(tree: ex.Expr | None) -> dict[str, Any] | None:
+    return None if tree is None else ex.to_json(tree)
 
 
 def _step_json(step: object, lang: str) -> dict[str, Any]:
@@ -73,15 +96,28 @@ def _step_json(step: object, lang: str) -> dict[str, Any]:
                 "cases": {code: ex.to_json(tree) for code, tree, _ in step.cases}}
     if isinstance(step, CheckStep):
         return {"kind": "check", "expr": ex.to_json(step.expr), "message": step.message[lang]}
+    if isinstance(step, RequireStep):
+        return {"kind": "require", "names": list(step.names), "when": _when(step.when)}
+    if isinstance(step, NoticeStep):
+        return {"kind": "notice", "message": step.message[lang], "when": _when(step.when)}
     assert isinstance(step, TableStep)
     return {"kind": "table", "name": step.name, "by": step.by, "column": step.column,
-            "sets": list(step.sets), "bands": [_band_json(b) for b in step.bands]}
+            "sets": list(step.sets), "bands": [_band_json(b, lang) for b in step.bands],
+            "overrideBy": step.override_by,
+            "overrides": {code: _band_json(b, lang) for code, b in step.overrides.items()}}
 
 
-def _band_json(band: Band) -> dict[str, Any]:
-    return {"label": band.label, "lower": band.lower, "lowerInclusive": band.lower_inclusive,
-            "upper": band.upper, "upperInclusive": band.upper_inclusive,
-            "cells": {code: dict(cell) for code, cell in band.cells.items()}}
+def _band_json(band: Band, lang: str) -> dict[str, Any]:
+    """Numbers as exact text (``{"n": "0.625"}``), codes as strings, null as null."""
+    return {"label": band.label[lang],
+            "lower": None if band.lower is None else to_text(band.lower),
+            "lowerInclusive": band.lower_inclusive,
+            "upper": None if band.upper is None else to_text(band.upper),
+            "upperInclusive": band.upper_inclusive,
+            "notice": None if band.notice is None else band.notice[lang],
+            "cells": {code: {name: {"n": to_text(v)} if isinstance(v, Fraction) else v
+                             for name, v in cell.items()}
+                      for code, cell in band.cells.items()}}
 
 
 def _output_json(item: Output, lang: str) -> dict[str, Any]:
@@ -138,7 +174,6 @@ def render_widget(spec: CalculatorSpec, lang: str, spec_url: str,
         *(_field(spec, item, lang) for item in spec.inputs),
         "</div>",
         *_result(spec, lang),
-        *_share(spec, lang),
         *_chart(spec),
         *(_details(spec, lang) if details_url is None else _details_link(spec, lang, details_url)),
         "</div>",
@@ -151,7 +186,8 @@ def render_widget(spec: CalculatorSpec, lang: str, spec_url: str,
 def _notice(spec: CalculatorSpec, lang: str) -> list[str]:
     if spec.status == "approved":
         return []
-    return [f'<p class="calculator-notice" role="note">{escape(ui(lang, "not_approved"))}</p>']
+    return [f'<p class="calculator-notice" role="note">'
+            f'{escape(not_approved(lang, spec.gives))}</p>']
 
 
 def _dom_id(spec: CalculatorSpec, *parts: str) -> str:
@@ -166,10 +202,12 @@ def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
     described = f'aria-describedby="{_dom_id(spec, "messages")}"'
     if item.type == "choice":
         options = "".join(
-            f'<option value="{escape(c.code)}">{escape(c.label[lang])}</option>'
+            f'<option value="{escape(c.code)}"{" selected" if c.code == item.default else ""}>'
+            f'{escape(c.label[lang])}</option>'
             for c in item.choices
         )
-        placeholder = f'<option value="">{escape(ui(lang, "placeholder_choice"))}</option>'
+        placeholder = "" if item.default else \
+            f'<option value="">{escape(ui(lang, "placeholder_choice"))}</option>'
         control = (f'<select id="{dom_id}" name="{escape(item.id)}" {described}>'
                    f"{placeholder}{options}</select>")
     else:
@@ -177,6 +215,7 @@ def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
         # type="text": type="number" drops a decimal comma in some browsers
         control = (f'<input id="{dom_id}" name="{escape(item.id)}" type="text" '
                    f'inputmode="{mode}" autocomplete="off" spellcheck="false" {described}>')
+    # calculator.js adds a note under a linked field, on a page with its source only
     return f'<div class="calculator-field">{label}{control}</div>'
 
 
@@ -204,14 +243,6 @@ def _result(spec: CalculatorSpec, lang: str) -> list[str]:
         f'<p class="calculator-unavailable" hidden>{escape(ui(lang, "unavailable"))}</p>',
         "</div>",
     ]
-
-
-def _share(spec: CalculatorSpec, lang: str) -> list[str]:
-    if spec.share is None:
-        return []
-    return [f'<button type="button" class="calculator-share md-button" '
-            f'data-share-output="{escape(spec.share.output)}" disabled>'
-            f'{escape(spec.share.label[lang])}</button>']
 
 
 def _chart(spec: CalculatorSpec) -> list[str]:
@@ -255,10 +286,10 @@ def _details(spec: CalculatorSpec, lang: str) -> list[str]:
                   *(f"<li>{escape(note[lang])}</li>" for note in spec.notes), "</ul>"]
     parts += [f'<p class="calculator-heading">{escape(ui(lang, "source"))}</p>',
               '<ul class="calculator-source">',
-              *(f"<li>{escape(source)}</li>" for source in spec.source), "</ul>",
+              *(f"<li>{escape(source[lang])}</li>" for source in spec.source), "</ul>",
               f'<p class="calculator-version">{escape(ui(lang, "version"))}: '
               f'{escape(spec.version)} · {escape(ui(lang, "status"))}: '
-              f'{escape(spec.status)}</p>',
+              f'{escape(ui(lang, "status_" + spec.status))}</p>',
               "</details>"]
     return parts
 
@@ -276,10 +307,15 @@ def _formula_lines(spec: CalculatorSpec, lang: str) -> list[str]:
             lines.append(f"<code>{escape(step.name)}</code> ({escape(by.label[lang])}) = {cases}")
         elif isinstance(step, CheckStep):
             lines.append(f"<code>{escape(step.source)}</code>: {escape(step.message[lang])}")
+        elif isinstance(step, NoticeStep):
+            when = f"<code>{escape(step.source)}</code>: " if step.source else ""
+            lines.append(f"{when}{escape(step.message[lang])}")
+        elif isinstance(step, RequireStep):
+            continue  # which inputs are needed is said by the messages themselves
         else:
             assert isinstance(step, TableStep)
             lines.append(f"<code>{', '.join(escape(s) for s in step.sets)}</code> ← "
-                         f"{escape(ui(lang, 'table'))} ({escape(step.by)})")
+                         f"{escape(ui(lang, 'table'))} (<code>{escape(step.by)}</code>)")
     for item in spec.outputs:
         if item.type == "number" and item.source != item.id:
             lines.append(f"<code>{escape(item.id)} = {escape(item.source)}</code>")
@@ -290,13 +326,15 @@ def _table(spec: CalculatorSpec, step: TableStep, lang: str) -> list[str]:
     column = spec.input(step.column)
     head = "".join(f"<th>{escape(c.label[lang])}</th>" for c in column.choices)
     rows = []
-    for band in reversed(step.bands):  # high to low, as the label prints it
+    # high to low, as the label prints it; then the rows chosen by another input
+    for band in (*reversed(step.bands), *step.overrides.values()):
         cells = "".join(f"<td>{_cell(spec, band, c.code, step, lang)}</td>"
                         for c in column.choices)
-        rows.append(f'<tr data-band-label="{escape(band.label)}"><th>{escape(band.label)}</th>'
-                    f"{cells}</tr>")
+        label = escape(band.label[lang])
+        rows.append(f'<tr data-band-label="{label}"><th>{label}</th>{cells}</tr>')
     by_unit = _unit_of(spec, step.by, lang)
-    caption = f"{ui(lang, 'table')}: {step.by}" + (f" ({by_unit})" if by_unit else "")
+    caption = f"{ui(lang, 'table')}: {_label_of(spec, step.by, lang)}" + \
+        (f" ({by_unit})" if by_unit else "")
     return [f'<p class="calculator-heading">{escape(caption)}</p>',
             '<div class="calculator-table-wrap">',
             f'<table class="calculator-table"><thead><tr><th>{escape(ui(lang, "band"))}</th>'
@@ -317,6 +355,17 @@ def _cell(spec: CalculatorSpec, band: Band, code: str, step: TableStep, lang: st
             unit = output.unit[lang] if output and output.unit else ""
             shown.append(f"{number(value, lang)} {unit}".strip())
     return escape(", ".join(shown))
+
+
+def _label_of(spec: CalculatorSpec, name: str, lang: str) -> str:
+    """What a value is called on the page: its input's or output's label, else its name."""
+    for item in spec.inputs:
+        if item.id == name:
+            return item.label[lang]
+    for output in spec.outputs:
+        if name in (output.id, output.source):
+            return output.label[lang]
+    return name
 
 
 def _unit_of(spec: CalculatorSpec, name: str, lang: str) -> str:
