@@ -98,18 +98,24 @@ def language_alternates(site: SiteConfig) -> list[dict[str, str]]:
              "link": "./" if lang.default else f"{lang.code}/"} for lang in site.languages]
 
 
-def configure_extra(config: Any, site: SiteConfig, versioned: bool) -> None:
+def configure_extra(config: Any, site: SiteConfig, versioned: bool,
+                    release: str | None = None) -> None:
     """Settings for the theme, derived from site_config/ (merged into ``extra``)."""
     extra = config["extra"]
     extra["alternate"] = language_alternates(site)
     extra["protocols_ui"] = {key: site.ui[key] for key in THEME_STRINGS}
+    # The footer names the organisation and the release, not the generator.
+    extra["generator"] = False
+    extra["protocols_site"] = {"organisation": site.organisation, "release": release,
+                               "name": site.site_name}
     if versioned:
         # Material's version selector reads mike's versions.json; a release that is
         # not `latest` shows the `outdated` block (site_config/theme/main.html).
         extra["version"] = {"provider": "mike", "default": "latest"}
 
 
-THEME_STRINGS = ("release_outdated", "release_outdated_link")
+THEME_STRINGS = ("release_outdated", "release_outdated_link", "home_search", "footer_release",
+                 "footer_unreleased", "stored_copy", "stored_copy_saved", "language_current")
 
 
 class _Capture(logging.Handler):
@@ -136,10 +142,10 @@ def _captured_mkdocs_log() -> Iterator[_Capture]:
 
 
 def _load(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path, versioned: bool,
-          strict: bool = True) -> Any:
+          strict: bool = True, release: str | None = None) -> Any:
     config = load_config(str(root / CONFIG_FILE), **overrides(site, docs_dir, site_dir))
     config["strict"] = strict
-    configure_extra(config, site, versioned)
+    configure_extra(config, site, versioned, release)
     return config
 
 
@@ -334,7 +340,7 @@ def _raw_html_parsed_when_needed() -> Iterator[None]:
 
 def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
                    versioned: bool, lang: str, dirty: bool = False, strict: bool = True,
-                   serve_url: str | None = None) -> list[str]:
+                   serve_url: str | None = None, release: str | None = None) -> list[str]:
     """Build the pages of one language into ``site_dir``, exactly as mkdocs-static-i18n's
     own build of that language would.
 
@@ -345,7 +351,7 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     written by every language and kept from the default one (see :func:`build`).
     """
     def build_one() -> None:
-        config = _load(root, site, docs_dir, site_dir, versioned, strict)
+        config = _load(root, site, docs_dir, site_dir, versioned, strict, release)
         if serve_url is not None:
             config["site_url"] = serve_url
         i18n = config.plugins["i18n"]
@@ -376,7 +382,7 @@ def _problems(messages: list[str]) -> list[Problem]:
 
 def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
           versioned: bool = False, jobs: int | None = None, strict: bool = True,
-          serve_url: str | None = None) -> list[Problem]:
+          serve_url: str | None = None, release: str | None = None) -> list[Problem]:
     """Build the site, one process per language, then index it for search.
 
     Each language is built into a folder of its own; the default language's folder
@@ -387,8 +393,8 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     langs = [lang.code for lang in site.languages]  # the default language first
     default = next(lang.code for lang in site.languages if lang.default)
     parts = {lang: site_dir.with_name(f"{site_dir.name}.{lang}") for lang in langs}
-    arguments = [(root, site, docs_dir, parts[lang], versioned, lang, False, strict, serve_url)
-                 for lang in langs]
+    arguments = [(root, site, docs_dir, parts[lang], versioned, lang, False, strict, serve_url,
+                  release) for lang in langs]
     try:
         # One process per language even on two cores: the languages take about as long
         # each, so three at once finish together instead of the third running alone.

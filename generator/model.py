@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the calculator models live in their own package
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 VERSION_PATTERN = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"]+$", re.I)
 
 Status = Literal["draft", "review", "approved", "retired"]
 STATUSES: tuple[Status, ...] = ("draft", "review", "approved", "retired")
@@ -151,6 +152,15 @@ class SiteConfig:
     fallback_order: tuple[str, ...]
     ui: dict[str, dict[str, str]]
     specialties: dict[str, dict[str, str]]
+    # Who publishes the site and how a reader reaches them (site.yaml); None until the
+    # hospital fills them in. ``contact`` is a web address or an address shown as text.
+    organisation: str | None = None
+    contact: str | None = None
+
+    @property
+    def contact_url(self) -> str | None:
+        """The contact when it is a web address (a link), else None (shown as text)."""
+        return self.contact if self.contact and WEB_ADDRESS.match(self.contact) else None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -175,8 +185,22 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class SynonymGroup:
+    """Spellings of one drug or term, per language: a page with any of them is found by
+    each spelling of the reader's language."""
+
+    spellings: dict[str, tuple[str, ...]]
+    line: int
+
+    @property
+    def every(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for words in self.spellings.values() for s in words))
+
+
+@dataclass(frozen=True)
 class Glossary:
     terms: tuple[GlossaryTerm, ...] = ()
+    synonyms: tuple[SynonymGroup, ...] = ()
 
 
 @dataclass(frozen=True)

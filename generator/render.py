@@ -15,9 +15,11 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
+from .answer import fallback_languages, jump_row, report_link, search_front_matter
 from .glossary import with_abbreviations
 from .graph import LinkGraph, build_graph
-from .indexes import home_section, render_indexes
+from .home import render_home
+from .indexes import render_indexes
 from .mdtext import markdown_text, yaml_string
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
 from .problems import Problem, Problems
@@ -90,7 +92,8 @@ def render_site(project: Project, options: RenderOptions, problems: Problems,
                 problems.extend(page[3])
                 rendered.links.setdefault(protocol.id, set()).update(page[2])
             rendered.files[page_path(lang, protocol.id)] = text
-        rendered.files[f"{lang}/index.md"] = render_home(project, protocols, lang)
+        rendered.files[f"{lang}/index.md"] = with_abbreviations(
+            render_home(project, protocols, lang, options.today), project.glossary, lang)
         rendered.files.update(render_indexes(project, protocols, lang, options.today))
         rendered.files.update(referenced_by_pages(project, graph, lang))
     if cache is not None:
@@ -126,15 +129,18 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
     if links is not None:
         links.setdefault(protocol.id, set()).update(ctx.links)
     parts = [
-        _front_matter(body),
+        _front_matter(body, [*fallback_languages(project, protocol, lang),
+                             *search_front_matter(project, protocol, body, lang)]),
         f"# {_escape_heading(body.title)} {{#top{_lang_attr(body.lang, lang)}}}",
         *_banners(project, protocol, lang, body, kind, options.today),
+        jump_row(project, body, lang),
         doc_control(project, protocol, lang, body, kind),
         _wrap_language(text, body.lang, lang),
         relations_markdown(project, graph, protocol, lang) if graph else "",
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
         _history_link(project, protocol, lang),
+        report_link(project, protocol, lang),
         _print_footer(project, protocol, lang),
     ]
     page = "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
@@ -142,22 +148,8 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
     return with_abbreviations(page, project.glossary, lang)
 
 
-def render_home(project: Project, protocols: list[Protocol], lang: str) -> str:
-    """The home page of a language: it opens the index pages rather than listing every
-    protocol, so that it stays short at thousands of protocols (``protocols`` is kept
-    for callers; the indexes list them)."""
-    site = project.site
-    lines = [
-        "---", f"title: {yaml_string(site.site_name[lang])}", "---", "",
-        f"# {_escape_heading(site.site_name[lang])}", "",
-        site.text("home_intro", lang), "",
-        home_section(project, lang),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _front_matter(body: Body) -> str:
-    lines = ["---", f"title: {yaml_string(body.title)}"]
+def _front_matter(body: Body, extra: list[str]) -> str:
+    lines = ["---", f"title: {yaml_string(body.title)}", *extra]
     if body.summary:
         lines.append(f"description: {yaml_string(body.summary)}")
     if body.aliases:
