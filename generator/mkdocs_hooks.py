@@ -20,7 +20,9 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     # The search terms are added after sanitising: they are escaped text of our own.
     clean = sanitize_html(html)
     words = [str(word) for key in ("aliases", "synonyms") for word in page.meta.get(key) or []]
-    return clean + extra_terms(clean, words, page.meta.get("specialty"))
+    # First, before any heading: Pagefind files it under no section of the page, so no
+    # section's excerpt is made of it.
+    return extra_terms(clean, words, page.meta.get("specialty")) + clean
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -43,6 +43,7 @@ from . import i18n_files
 from .fsutil import swap_in
 from .indexes import nav_entries
 from .model import SiteConfig
+from .offline import write_worker
 from .problems import Problem
 from .search import index_site
 
@@ -416,7 +417,7 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     finally:
         for part in parts.values():
             shutil.rmtree(part, ignore_errors=True)
-    return problems + index_site(site_dir)
+    return problems + _finish(site_dir, site, offline=serve_url is None)
 
 
 def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
@@ -426,7 +427,16 @@ def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     Not used by the pipeline (see :func:`build`); the tests compare the two.
     """
     messages = _run(lambda: mkdocs_build(_load(root, site, docs_dir, site_dir, versioned)))
-    return _problems(messages) or index_site(site_dir)
+    return _problems(messages) or _finish(site_dir, site, offline=True)
+
+
+def _finish(site_dir: Path, site: SiteConfig, offline: bool) -> list[Problem]:
+    """After MkDocs: the search index, then (not for the live preview) the offline worker,
+    whose build identity covers the index too."""
+    problems = index_site(site_dir)
+    if offline and not problems:
+        write_worker(site_dir, list(site.codes), site.default_language)
+    return problems
 
 
 DIRTY_NOTICE = "A 'dirty' build is being performed"

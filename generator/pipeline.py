@@ -36,7 +36,8 @@ from .validate import validate
 
 CONTENT_DIR = "content"
 CALCULATORS_DIR = "protocol_src/calculators"
-ASSETS = ("protocols.css", "calculator.css", "calculator.js", "print.js", "search.css", "search.js")
+ASSETS = ("protocols.css", "calculator.css", "calculator.js", "print.js", "search.css", "search.js",
+          "offline.js")
 
 
 @dataclass(frozen=True)
