@@ -43,6 +43,8 @@ class ChangelogEntry:
     date: date
     note: str
     line: int
+    # The note per language, ``note`` being the first one written.
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

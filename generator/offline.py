@@ -25,7 +25,9 @@ UNUSED_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
 
 def write_worker(site_dir: Path, languages: list[str], default: str) -> None:
     """``sw.js`` and one list per language of ``site_dir``, which is otherwise complete."""
-    files = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+    files = sorted(name for p in site_dir.rglob("*") if p.is_file()
+                   if (name := p.relative_to(site_dir).as_posix()) != WORKER
+                   and not name.startswith(f"{LISTS}/"))
     for lang in languages:
         urls = stored_urls(files, lang, languages, default)
         path = site_dir / LISTS / f"{lang}.json"

@@ -21,7 +21,7 @@ from .graph import LinkGraph, build_graph
 from .home import render_home
 from .indexes import render_indexes
 from .mdtext import markdown_text, yaml_string
-from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
+from .model import PUBLISHED_STATUSES, Body, ChangelogEntry, PageKind, Project, Protocol
 from .problems import Problem, Problems
 from .relations import referenced_by_pages, relations_markdown
 from .select import choose_body
@@ -294,8 +294,24 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
     lines = [f"## {site.text('changelog', lang)} {{#changelog}}", ""]
     for entry in entries:
         lines.append(f"- **{entry.version}** ({long_date(entry.date, lang)}): "
-                     f"{markdown_text(entry.note)}")
+                     f"{changelog_note(project, protocol, entry, lang)}")
     return "\n".join(lines)
+
+
+def changelog_note(project: Project, protocol: Protocol, entry: ChangelogEntry,
+                   lang: str) -> str:
+    """The note of a change for a reader of ``lang``: in their language when written in it,
+    else in the first language written of the protocol's original, the site's default and
+    the rest, labelled with its language and marked up as that language."""
+    if lang in entry.notes:
+        return markdown_text(entry.notes[lang])
+    order = [protocol.original_language, project.site.default_language, *entry.notes]
+    shown = next((code for code in order if code in entry.notes), "")
+    text = markdown_text(entry.notes.get(shown, entry.note))
+    if not shown:
+        return text
+    label = language_name(shown, lang)
+    return f'*{label}:* <span lang="{shown}">{text}</span>'
 
 
 def _history_link(project: Project, protocol: Protocol, lang: str) -> str:
