@@ -55,11 +55,12 @@ def _contact(site: LineMap, problems: Problems) -> str | None:
     """The owner contact: a web address (linked, with the page's id added) or an address
     shown as text (a postal address, a phone number, an e-mail address written out)."""
     value = _optional_text(site, "contact", problems)
-    if value is None or WEB_ADDRESS.match(value) or not SCHEME.match(value):
+    scheme = SCHEME.match(value) if value is not None else None
+    if value is None or WEB_ADDRESS.match(value) or scheme is None:
         return value
     problems.error(SITE_FILE, site.line_of("contact"),
                    f"'contact' must be a web address (https://...) or an address shown as "
-                   f"text, not a '{SCHEME.match(value).group(0)}' link",  # type: ignore[union-attr]
+                   f"text, not a '{scheme.group(0)}' link",
                    "write an e-mail address as text: reports@example.org")
     return None
 

@@ -43,7 +43,7 @@ from . import i18n_files
 from .fsutil import swap_in
 from .indexes import nav_entries
 from .model import SiteConfig
-from .offline import write_worker
+from .offline import write_retired_worker, write_worker
 from .problems import Problem
 from .search import index_site
 
@@ -105,8 +105,8 @@ def configure_extra(config: Any, site: SiteConfig, versioned: bool,
     extra = config["extra"]
     extra["alternate"] = language_alternates(site)
     extra["protocols_ui"] = {key: site.ui[key] for key in THEME_STRINGS}
-    # The footer names the organisation and the release, not the generator.
-    extra["generator"] = False
+    # The footer (site_config/theme/partials/copyright.html) names the organisation and
+    # the release, not the generator.
     extra["protocols_site"] = {"organisation": site.organisation, "release": release,
                                "name": site.site_name}
     if versioned:
@@ -431,10 +431,12 @@ def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
 
 
 def _finish(site_dir: Path, site: SiteConfig, offline: bool) -> list[Problem]:
-    """After MkDocs: the search index, then (not for the live preview) the offline worker,
-    whose build identity covers the index too."""
+    """After MkDocs: the search index, then the offline worker, whose build identity covers
+    the index too (for the live preview, the worker that removes a stored copy)."""
     problems = index_site(site_dir)
-    if offline and not problems:
+    if not offline:
+        write_retired_worker(site_dir)
+    elif not problems:
         write_worker(site_dir, list(site.codes), site.default_language)
     return problems
 

@@ -7,7 +7,9 @@ which the browser installs in place of the old one; it drops the old build's cac
 ``offline/<lang>.json`` lists what a reader of a language needs without the network: the
 language's pages, the theme's assets, the calculator specs and the language's search
 index. ``assets/offline.js`` registers the worker and asks it to store the reader's
-language. Nothing here runs under ``protocols serve`` (no worker is written).
+language. The live preview (``protocols serve``) gets a worker that only removes itself
+and its caches, so a copy stored from a build served at the same address never hides an
+edit.
 """
 
 from __future__ import annotations
@@ -38,10 +40,24 @@ def write_worker(site_dir: Path, languages: list[str], default: str) -> None:
     (site_dir / WORKER).write_text(worker, encoding="utf-8")
 
 
+# Left out of the build's identity: the site-wide files each language's build writes in
+# turn (the same in every build of the same sources, but not in mkdocs-static-i18n's own
+# build: tests/test_parallel_build.py). A reader's pages, assets and index are all in it.
+NOT_HASHED = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz"})
+# Pagefind writes this file's languages in a random order: hashed as sorted data.
+UNORDERED_JSON = "pagefind/pagefind-entry.json"
+
+
 def build_id(site_dir: Path, files: list[str]) -> str:
+    """The same for the same site, whichever order Pagefind wrote its entry file in."""
     digest = hashlib.sha256()
     for name in files:
-        digest.update(name.encode("utf-8") + b"\0" + (site_dir / name).read_bytes() + b"\0")
+        if name in NOT_HASHED:
+            continue
+        data = (site_dir / name).read_bytes()
+        if name == UNORDERED_JSON:
+            data = json.dumps(json.loads(data), sort_keys=True).encode("utf-8")
+        digest.update(name.encode("utf-8") + b"\0" + data + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -73,3 +89,21 @@ def _asset_for(name: str, lang: str, languages: list[str]) -> bool:
         return base.startswith((f"wasm.{lang}.", "wasm.unknown.", f"pagefind.{lang}_",
                                 f"index/{lang}_", f"fragment/{lang}_"))
     return name == "404.html"
+
+
+# The preview's worker: drops this scope's caches and unregisters (see the module's doc).
+RETIRED = """// No offline copy for the live preview: remove the stored one and this worker.
+"use strict";
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) {
+  var prefix = "protocols " + self.registration.scope + " ";
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (key) { return key.indexOf(prefix) === 0; })
+      .map(function (key) { return caches.delete(key); }));
+  }).then(function () { return self.registration.unregister(); }));
+});
+"""
+
+
+def write_retired_worker(site_dir: Path) -> None:
+    (site_dir / WORKER).write_text(RETIRED, encoding="utf-8")

@@ -319,3 +319,27 @@ def test_a_newer_release_replaces_the_stored_copy(browser: Any, seed_build: Path
             assert len(names) == 1 and names[0].endswith(f" {second}")
         finally:
             _close(page)
+
+
+def test_the_live_preview_removes_a_stored_copy(browser: Any, seed_build: Path,
+                                                tmp_path: Path) -> None:
+    """`protocols serve` at an address where a built site was stored: its worker removes
+    the stored copy and itself, so the preview never shows a stale page."""
+    site = tmp_path / "site"
+    shutil.copytree(seed_build / "site", site)
+    with static_server(site) as url:
+        page = _page(browser, DESKTOP)
+        try:
+            page.goto(url + "/nl/", wait_until="networkidle")
+            _wait_stored(page)
+            assert page.evaluate("caches.keys()")
+            offline.write_retired_worker(site)
+            page.reload(wait_until="networkidle")
+            for _ in range(50):
+                if not page.evaluate("caches.keys()") and not page.evaluate(
+                        "navigator.serviceWorker.getRegistrations().then(r => r.length)"):
+                    break
+                page.wait_for_timeout(200)
+            assert page.evaluate("caches.keys()") == []
+        finally:
+            _close(page)
