@@ -257,6 +257,10 @@ def test_every_header_control_is_on_a_phone_screen(browser: Any, nginx_url: str)
             assert box["y"] + box["height"] <= 56
         title = page.locator(".md-header__topic .md-ellipsis").first
         assert title.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "site title cut"
+        page.locator(".md-header__option .md-select button").first.click()
+        for link in page.locator(".md-select__link").all():
+            box = link.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     finally:
         _close(page)
 
@@ -264,7 +268,7 @@ def test_every_header_control_is_on_a_phone_screen(browser: Any, nginx_url: str)
 # --- 8. offline ------------------------------------------------------------------------------
 
 def _wait_stored(page: Any) -> str:
-    page.locator("html[data-offline-ready]").wait_for(state="attached", timeout=30000)
+    page.locator("html[data-offline-ready]").wait_for(state="attached", timeout=90000)
     return str(page.locator("html").get_attribute("data-offline-ready"))
 
 
