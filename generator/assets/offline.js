@@ -19,10 +19,13 @@
     return;
   }
   var worker = new URL("../sw.js", document.currentScript.src);
+  var tries = 0;
+  // Ask again while no answer came (a worker the browser stopped loses the request).
   function store(registration) {
     var active = registration.active;
-    if (active) {
+    if (active && !root.hasAttribute("data-offline-ready") && tries++ < 5) {
       active.postMessage({type: "store", lang: root.lang || "en"});
+      setTimeout(function () { store(registration); }, 15000);
     }
   }
   navigator.serviceWorker.addEventListener("message", function (event) {
@@ -30,12 +33,15 @@
       root.setAttribute("data-offline-ready", event.data.build);
     }
   });
+  navigator.serviceWorker.startMessages();
   navigator.serviceWorker.register(worker.href, {scope: new URL("./", worker).href})
     .then(function () { return navigator.serviceWorker.ready; })
     .then(store)
-    .catch(function () { /* `protocols serve` writes no worker: nothing to store */ });
+    .catch(function () { /* no worker (an old browser, a file:// page): nothing to store */ });
   // A newer release's worker took over: store this language again, for the new build.
   navigator.serviceWorker.addEventListener("controllerchange", function () {
+    root.removeAttribute("data-offline-ready");
+    tries = 0;
     navigator.serviceWorker.ready.then(store);
   });
 })();
