@@ -347,3 +347,14 @@ def test_the_live_preview_removes_a_stored_copy(browser: Any, seed_build: Path,
             assert page.evaluate("caches.keys()") == []
         finally:
             _close(page)
+
+
+def test_nginx_revalidates_the_worker_under_the_policy(nginx_url: str) -> None:
+    """A new release's worker must be seen at the next visit, and it runs under the CSP."""
+    import urllib.request
+
+    for url in (nginx_url + "sw.js", nginx_url.replace("/latest/", f"/{RELEASE}/") + "sw.js"):
+        with urllib.request.urlopen(url) as response:
+            assert response.headers["Cache-Control"] == "no-cache"
+            assert "worker-src 'self'" in response.headers["Content-Security-Policy"]
+            assert "javascript" in response.headers["Content-Type"]
