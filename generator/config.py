@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-from .model import DRUG_NAME, Language, SiteConfig
+from .model import DRUG_NAME, WEB_ADDRESS, Language, SiteConfig
 from .problems import Problems
 from .releases import ref_problem
 from .yamlpos import LineList, LineMap, load_yaml
@@ -35,7 +36,38 @@ def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
         specialties=_specialties(taxonomy, codes, problems),
         publish_review_copies=_flag(site, "publish_review_copies", problems),
         drugs=_drugs(drugs, codes, problems),
+        organisation=_optional_text(site, "organisation", problems),
+        contact=_contact(site, problems),
     )
+
+
+def _optional_text(site: LineMap, key: str, problems: Problems) -> str | None:
+    value = site.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.error(SITE_FILE, site.line_of(key), f"'{key}' must be a text")
+        return None
+    return " ".join(value.split()) or None
+
+
+# A scheme other than http(s) is refused: mailto: opens a mail program the ward PCs may
+# not have, and nothing else belongs in a link that every page carries.
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?![\s\d])", re.I)
+
+
+def _contact(site: LineMap, problems: Problems) -> str | None:
+    """The owner contact: a web address (linked, with the page's id added) or an address
+    shown as text (a postal address, a phone number, an e-mail address written out)."""
+    value = _optional_text(site, "contact", problems)
+    scheme = SCHEME.match(value) if value is not None else None
+    if value is None or WEB_ADDRESS.match(value) or scheme is None:
+        return value
+    problems.error(SITE_FILE, site.line_of("contact"),
+                   f"'contact' must be a web address (https://...) or an address shown as "
+                   f"text, not a '{scheme.group(0)}' link",
+                   "write an e-mail address as text: reports@example.org")
+    return None
 
 
 def _read_map(root: Path, rel: str, problems: Problems, required: bool = True) -> LineMap | None:

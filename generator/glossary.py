@@ -12,13 +12,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Glossary, GlossaryTerm
+from .model import Glossary, GlossaryTerm, SynonymGroup
 from .problems import Problems
 from .yamlpos import LineList, LineMap, load_yaml
 
 GLOSSARY_FILE = "protocol_src/glossary.yaml"
 # abbr reads a definition up to ']' and to the end of the line.
 FORBIDDEN_IN_TERM = re.compile(r"[\]\n\\]")
+# Synonyms go into front matter and the search index as words: no markup, no line breaks.
+FORBIDDEN_IN_SYNONYM = re.compile(r"[<>\[\]\n\\\"]")
 
 
 def load_glossary(root: Path, languages: tuple[str, ...], problems: Problems) -> Glossary:
@@ -30,12 +32,13 @@ def load_glossary(root: Path, languages: tuple[str, ...], problems: Problems) ->
     problems.extend(found)
     if data is None and found:
         return Glossary()
+    synonyms = _synonyms(data, languages, problems) if isinstance(data, LineMap) else ()
     raw = data.get("terms") if isinstance(data, LineMap) else None
     if not isinstance(raw, LineList):
         line = data.line_of("terms") if isinstance(data, LineMap) else 1
         problems.error(GLOSSARY_FILE, line, "the glossary needs 'terms': a list of terms",
                        "- term: CMV, then one line per language, e.g. en: Cytomegalovirus")
-        return Glossary()
+        return Glossary(synonyms=synonyms)
     terms: list[GlossaryTerm] = []
     first_line: dict[str, int] = {}
     for index, item in enumerate(raw):
@@ -48,7 +51,76 @@ def load_glossary(root: Path, languages: tuple[str, ...], problems: Problems) ->
             continue
         first_line[term.term] = term.line
         terms.append(term)
-    return Glossary(tuple(terms))
+    return Glossary(tuple(terms), synonyms)
+
+
+def _synonyms(data: LineMap, languages: tuple[str, ...],
+              problems: Problems) -> tuple[SynonymGroup, ...]:
+    """``synonyms``: a list of groups, each mapping languages to the spellings its readers
+    use (``- en: [ganciclovir, gancyclovir]``, ``id: [gansiklovir]``). A spelling belongs to
+    one group only, else a search for it could not say which drug it means."""
+    raw = data.get("synonyms")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineList):
+        problems.error(GLOSSARY_FILE, data.line_of("synonyms"), "'synonyms' must be a list",
+                       "- en: [ganciclovir, gancyclovir]")
+        return ()
+    groups: list[SynonymGroup] = []
+    first: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        group = _synonym_group(item, raw.line_of(index), languages, problems)
+        if group is None:
+            continue
+        for spelling in group.every:
+            key = spelling.casefold()
+            if key in first and first[key] != group.line:
+                problems.error(GLOSSARY_FILE, group.line, f"synonym '{spelling}' is in two "
+                               f"groups (first on line {first[key]})")
+            first.setdefault(key, group.line)
+        groups.append(group)
+    return tuple(groups)
+
+
+def _synonym_group(item: object, line: int, languages: tuple[str, ...],
+                   problems: Problems) -> SynonymGroup | None:
+    hint = "each group maps languages to lists of spellings: - en: [ganciclovir, gancyclovir]"
+    if not isinstance(item, LineMap) or not item:
+        problems.error(GLOSSARY_FILE, line, "each synonyms entry maps languages to spellings",
+                       hint)
+        return None
+    spellings: dict[str, tuple[str, ...]] = {}
+    for lang, words in item.items():
+        where = item.line_of(lang)
+        if lang not in languages:
+            problems.error(GLOSSARY_FILE, where, f"synonyms: unknown language '{lang}'",
+                           f"site languages: {', '.join(languages)}")
+        elif not isinstance(words, list) or not words or not all(
+                isinstance(w, str) and w.strip() and not FORBIDDEN_IN_SYNONYM.search(w)
+                for w in words):
+            problems.error(GLOSSARY_FILE, where,
+                           f"synonyms in '{lang}' must be a list of words", hint)
+        else:
+            spellings[lang] = tuple(" ".join(w.split()) for w in words)
+    return SynonymGroup(spellings, line) if len(spellings) == len(item) else None
+
+
+def synonyms_for(text: str, glossary: Glossary, lang: str) -> list[str]:
+    """The spellings, in ``lang``, of every synonym group that ``text`` uses in any language
+    (whole words, any case), for the search index; spellings already in the text too, so
+    that a page is found by each of them."""
+    found: list[str] = []
+    for group in glossary.synonyms:
+        words = group.every
+        if _words(words).search(text):
+            found += [w for w in group.spellings.get(lang, words) if w not in found]
+    return found
+
+
+@lru_cache(maxsize=256)
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
+                      re.IGNORECASE)
 
 
 def _term(item: object, line: int, languages: tuple[str, ...],

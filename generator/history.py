@@ -14,10 +14,9 @@ from datetime import datetime
 from babel.dates import format_date
 
 from . import withdrawal
-from .mdtext import markdown_text
 from .model import Project, Protocol, parse_version
 from .releases import Manifest, ReleaseLog
-from .render import long_date, page_url
+from .render import changelog_note, long_date, page_url
 from .select import choose_body
 
 
@@ -49,7 +48,7 @@ def render_page(project: Project, protocol: Protocol, lang: str, log: ReleaseLog
         entry = notes.get(version)
         if entry is not None:
             day = long_date(entry.date, lang)
-            lines += [f"*{day}*: {markdown_text(entry.note)}", ""]
+            lines += [f"*{day}*: {changelog_note(project, protocol, entry, lang)}", ""]
         lines += _releases(project, protocol, lang, version, log)
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -263,8 +263,11 @@ def _date(value: date, lang: str) -> str:
     return long_date(value, lang)
 
 
-def _escape(text: str) -> str:
+def escape_title(text: str) -> str:
     """Escape what Markdown or a table would read as syntax in a title."""
     for char in "\\[]|*_`<":
         text = text.replace(char, "\\" + char)
     return text
+
+
+_escape = escape_title

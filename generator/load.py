@@ -283,7 +283,7 @@ class _DocumentControl:
             entry_ok = (isinstance(item, LineMap) and isinstance(item.get("version"), str)
                         and VERSION_PATTERN.match(item["version"])
                         and item.get("date") is not None
-                        and isinstance(item.get("note"), str))
+                        and isinstance(item.get("note"), str | LineMap))
             if not entry_ok:
                 self.problems.error(self.rel, line, "each changelog entry needs version "
                                     "(\"MAJOR.MINOR\"), date (YYYY-MM-DD) and note")
@@ -295,8 +295,36 @@ class _DocumentControl:
                                     date_message("date", item["date"]), DATE_HINT)
                 self.ok = False
                 continue
-            result.append(ChangelogEntry(item["version"], day, item["note"].strip(), line))
+            notes = self._notes(item["note"], item.line_of("note"))
+            if notes:
+                result.append(ChangelogEntry(item["version"], day,
+                                             next(iter(notes.values())), line, notes))
         return tuple(result)
+
+    def _notes(self, note: str | LineMap, line: int) -> dict[str, str]:
+        """A changelog note per language: a text in the original language, or a mapping of
+        languages to texts (the note readers of each language see; the others are shown in
+        one of these, labelled with its language)."""
+        if isinstance(note, str):
+            original = self.data.get("original_language")
+            return {str(original) if original in self.languages else "": note.strip()}
+        notes: dict[str, str] = {}
+        for lang, text in note.items():
+            if lang not in self.languages:
+                self.problems.error(self.rel, note.line_of(lang),
+                                    f"changelog note: unknown language '{lang}'",
+                                    f"site languages: {', '.join(self.languages)}")
+            elif not isinstance(text, str) or not text.strip():
+                self.problems.error(self.rel, note.line_of(lang),
+                                    f"changelog note in '{lang}' must be a text")
+            else:
+                notes[lang] = text.strip()
+        if len(notes) != len(note) or not notes:
+            if not note:
+                self.problems.error(self.rel, line, "changelog note has no text")
+            self.ok = False
+            return {}
+        return notes
 
 
 def _no_mapping_hint(value: object) -> str | None:

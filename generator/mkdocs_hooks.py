@@ -16,8 +16,10 @@ from generator.search import extra_terms
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     # The search terms are added after sanitising: they are escaped text of our own.
     clean = sanitize_html(html)
-    aliases = page.meta.get("aliases") or []
-    return clean + extra_terms(clean, [str(alias) for alias in aliases])
+    words = [str(word) for key in ("aliases", "synonyms") for word in page.meta.get(key) or []]
+    # First, before any heading: Pagefind files it under no section of the page, so no
+    # section's excerpt is made of it.
+    return extra_terms(clean, words, page.meta.get("specialty")) + clean
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

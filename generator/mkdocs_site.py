@@ -38,6 +38,7 @@ from . import i18n_files, speedups
 from .fsutil import swap_in
 from .indexes import nav_entries
 from .model import SiteConfig
+from .offline import write_retired_worker, write_worker
 from .problems import Problem
 from .search import index_site
 
@@ -93,18 +94,25 @@ def language_alternates(site: SiteConfig) -> list[dict[str, str]]:
              "link": "./" if lang.default else f"{lang.code}/"} for lang in site.languages]
 
 
-def configure_extra(config: Any, site: SiteConfig, versioned: bool) -> None:
+def configure_extra(config: Any, site: SiteConfig, versioned: bool,
+                    release: str | None = None) -> None:
     """Settings for the theme, derived from site_config/ (merged into ``extra``)."""
     extra = config["extra"]
     extra["alternate"] = language_alternates(site)
     extra["protocols_ui"] = {key: site.ui[key] for key in THEME_STRINGS}
+    # The footer (site_config/theme/partials/copyright.html) names the organisation and
+    # the release, not the generator.
+    extra["protocols_site"] = {"organisation": site.organisation, "release": release,
+                               "name": site.site_name}
     if versioned:
         # Material's version selector reads mike's versions.json; a release that is
         # not `latest` shows the `outdated` block (site_config/theme/main.html).
         extra["version"] = {"provider": "mike", "default": "latest"}
 
 
-THEME_STRINGS = ("release_outdated", "release_outdated_link", "release_outdated_print")
+THEME_STRINGS = ("release_outdated", "release_outdated_link", "release_outdated_print", "home_search",
+                 "footer_release", "footer_unreleased", "stored_copy", "stored_copy_saved",
+                 "language_current")
 
 
 class _Capture(logging.Handler):
@@ -131,10 +139,10 @@ def _captured_mkdocs_log() -> Iterator[_Capture]:
 
 
 def _load(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path, versioned: bool,
-          strict: bool = True) -> Any:
+          strict: bool = True, release: str | None = None) -> Any:
     config = load_config(str(root / CONFIG_FILE), **overrides(site, docs_dir, site_dir))
     config["strict"] = strict
-    configure_extra(config, site, versioned)
+    configure_extra(config, site, versioned, release)
     return config
 
 
@@ -334,7 +342,7 @@ def _raw_html_parsed_when_needed() -> Iterator[None]:
 
 def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
                    versioned: bool, lang: str, dirty: bool = False, strict: bool = True,
-                   serve_url: str | None = None) -> list[str]:
+                   serve_url: str | None = None, release: str | None = None) -> list[str]:
     """Build the pages of one language into ``site_dir``, exactly as mkdocs-static-i18n's
     own build of that language would.
 
@@ -345,7 +353,7 @@ def build_language(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     written by every language and kept from the default one (see :func:`build`).
     """
     def build_one() -> None:
-        config = _load(root, site, docs_dir, site_dir, versioned, strict)
+        config = _load(root, site, docs_dir, site_dir, versioned, strict, release)
         if serve_url is not None:
             config["site_url"] = serve_url
         i18n = config.plugins["i18n"]
@@ -392,7 +400,7 @@ def _problems(messages: list[str]) -> list[Problem]:
 
 def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
           versioned: bool = False, jobs: int | None = None, strict: bool = True,
-          serve_url: str | None = None) -> list[Problem]:
+          serve_url: str | None = None, release: str | None = None) -> list[Problem]:
     """Build the site, one process per language, then index it for search.
 
     Each language is built into a folder of its own; the default language's folder
@@ -405,8 +413,8 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     langs = [lang.code for lang in site.languages]  # the default language first
     default = next(lang.code for lang in site.languages if lang.default)
     parts = {lang: site_dir.with_name(f"{site_dir.name}.{lang}") for lang in langs}
-    arguments = [(root, site, docs_dir, parts[lang], versioned, lang, False, strict, serve_url)
-                 for lang in langs]
+    arguments = [(root, site, docs_dir, parts[lang], versioned, lang, False, strict, serve_url,
+                  release) for lang in langs]
     try:
         # One process per language even on two cores: the languages take about as long
         # each, so three at once finish together instead of the third running alone.
@@ -430,7 +438,7 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     finally:
         for part in parts.values():
             shutil.rmtree(part, ignore_errors=True)
-    return problems + index_site(site_dir)
+    return problems + _finish(site_dir, site, offline=serve_url is None)
 
 
 PAGE_LIST = "pages.json"
@@ -465,7 +473,18 @@ def build_classic(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
     problems = _problems(_run(build_all))
     if problems and strict:
         return problems
-    return problems + index_site(site_dir)
+    return problems + _finish(site_dir, site, offline=serve_url is None)
+
+
+def _finish(site_dir: Path, site: SiteConfig, offline: bool) -> list[Problem]:
+    """After MkDocs: the search index, then the offline worker, whose build identity covers
+    the index too (for the live preview, the worker that removes a stored copy)."""
+    problems = index_site(site_dir)
+    if not offline:
+        write_retired_worker(site_dir)
+    elif not problems:
+        write_worker(site_dir, list(site.codes), site.default_language)
+    return problems
 
 
 DIRTY_NOTICE = "A 'dirty' build is being performed"

@@ -16,6 +16,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # by '-' or one space ("co-trimoxazole", "amphotericin b").
 DRUG_NAME = re.compile(r"^[^\W\d_A-Z][^\W_A-Z]*(?:[- ][^\W_A-Z]+)*$")
 VERSION_PATTERN = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"]+$", re.I)
 
 Status = Literal["draft", "review", "approved", "retired"]
 STATUSES: tuple[Status, ...] = ("draft", "review", "approved", "retired")
@@ -45,6 +46,8 @@ class ChangelogEntry:
     date: date
     note: str
     line: int
+    # The note per language, ``note`` being the first one written.
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,11 +162,20 @@ class SiteConfig:
     drugs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Whether protocols in review are published, with an "awaiting approval" banner.
     publish_review_copies: bool = False
+    # Who publishes the site and how a reader reaches them (site.yaml); None until the
+    # hospital fills them in. ``contact`` is a web address or an address shown as text.
+    organisation: str | None = None
+    contact: str | None = None
 
     @property
     def published_statuses(self) -> tuple[Status, ...]:
         return (*PUBLISHED_STATUSES, "review") if self.publish_review_copies \
             else PUBLISHED_STATUSES
+
+    @property
+    def contact_url(self) -> str | None:
+        """The contact when it is a web address (a link), else None (shown as text)."""
+        return self.contact if self.contact and WEB_ADDRESS.match(self.contact) else None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -189,8 +201,22 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class SynonymGroup:
+    """Spellings of one drug or term, per language: a page with any of them is found by
+    each spelling of the reader's language."""
+
+    spellings: dict[str, tuple[str, ...]]
+    line: int
+
+    @property
+    def every(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for words in self.spellings.values() for s in words))
+
+
+@dataclass(frozen=True)
 class Glossary:
     terms: tuple[GlossaryTerm, ...] = ()
+    synonyms: tuple[SynonymGroup, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from .validate import validate
 CONTENT_DIR = "content"
 CALCULATORS_DIR = "protocol_src/calculators"
 ASSETS = ("protocols.css", "calculator.css", "calculator.js", "print.js", "search.css", "search.js",
-          "releases.js")
+          "releases.js", "offline.js")
 
 
 @dataclass(frozen=True)

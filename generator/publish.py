@@ -166,7 +166,8 @@ def _build_release(source: Path, site: Path, release: str, commit: str, now: dat
                             releases=log.with_release(manifest), history=history)
     docs = source / pipeline.CONTENT_DIR
     write_tree(files, docs)
-    failures = mkdocs_site.build(source, project.site, docs, site, versioned=True)
+    failures = mkdocs_site.build(source, project.site, docs, site, versioned=True,
+                                 release=release)
     if failures:
         raise SourceError(failures)
     (site / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")

@@ -16,13 +16,15 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
+from .answer import fallback_languages, jump_row, report_link, search_front_matter
 from .drift import INTRO, Drift
 from .glossary import with_abbreviations
 from .graph import LinkGraph, build_graph
-from .indexes import home_section, render_indexes
+from .home import render_home
+from .indexes import render_indexes
 from .load import HEADING, HEADING_ID
 from .mdtext import markdown_text, yaml_string
-from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol, parse_version
+from .model import PUBLISHED_STATUSES, Body, ChangelogEntry, PageKind, Project, Protocol, parse_version
 from .problems import Problem, Problems
 from .prose import fenced_lines
 from .relations import referenced_by_pages, relations_markdown
@@ -96,7 +98,8 @@ def render_site(project: Project, options: RenderOptions, problems: Problems,
                 problems.extend(page[3])
                 rendered.links.setdefault(protocol.id, set()).update(page[2])
             rendered.files[page_path(lang, protocol.id)] = text
-        rendered.files[f"{lang}/index.md"] = render_home(project, protocols, lang)
+        rendered.files[f"{lang}/index.md"] = with_abbreviations(
+            render_home(project, protocols, lang, options.today), project.glossary, lang)
         rendered.files.update(render_indexes(project, protocols, lang, options.today))
         rendered.files.update(referenced_by_pages(project, graph, lang))
     if cache is not None:
@@ -135,15 +138,18 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
     if links is not None:
         links.setdefault(protocol.id, set()).update(ctx.links)
     parts = [
-        _front_matter(body),
+        _front_matter(body, [*fallback_languages(project, protocol, lang),
+                             *search_front_matter(project, protocol, body, lang)]),
         f"# {_escape_heading(body.title)} {{#top{_lang_attr(body.lang, lang)}}}",
         *_banners(project, protocol, lang, body, kind, options.today),
+        jump_row(project, body, lang),
         doc_control(project, protocol, lang, body, kind),
         _wrap_language(text, body.lang, lang),
         relations_markdown(project, graph, protocol, lang) if graph else "",
         reference_list(ctx, site.text("references", lang), site.ui["reference_missing"][lang]),
         _changelog(project, protocol, lang),
         _history_link(project, protocol, lang),
+        report_link(project, protocol, lang),
         _print_footer(project, protocol, lang),
     ]
     page = "\n\n".join(part.strip("\n") for part in parts if part) + "\n"
@@ -151,22 +157,8 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
     return with_abbreviations(page, project.glossary, lang)
 
 
-def render_home(project: Project, protocols: list[Protocol], lang: str) -> str:
-    """The home page of a language: it opens the index pages rather than listing every
-    protocol, so that it stays short at thousands of protocols (``protocols`` is kept
-    for callers; the indexes list them)."""
-    site = project.site
-    lines = [
-        "---", f"title: {yaml_string(site.site_name[lang])}", "---", "",
-        f"# {_escape_heading(site.site_name[lang])}", "",
-        site.text("home_intro", lang), "",
-        home_section(project, lang),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _front_matter(body: Body) -> str:
-    lines = ["---", f"title: {yaml_string(body.title)}"]
+def _front_matter(body: Body, extra: list[str]) -> str:
+    lines = ["---", f"title: {yaml_string(body.title)}", *extra]
     if body.summary:
         lines.append(f"description: {yaml_string(body.summary)}")
     if body.aliases:
@@ -388,8 +380,24 @@ def _changelog(project: Project, protocol: Protocol, lang: str) -> str:
     lines = [f"## {site.text('changelog', lang)} {{#changelog}}", ""]
     for entry in entries:
         lines.append(f"- **{entry.version}** ({long_date(entry.date, lang)}): "
-                     f"{markdown_text(entry.note)}")
+                     f"{changelog_note(project, protocol, entry, lang)}")
     return "\n".join(lines)
+
+
+def changelog_note(project: Project, protocol: Protocol, entry: ChangelogEntry,
+                   lang: str) -> str:
+    """The note of a change for a reader of ``lang``: in their language when written in it,
+    else in the first language written of the protocol's original, the site's default and
+    the rest, labelled with its language and marked up as that language."""
+    if lang in entry.notes:
+        return markdown_text(entry.notes[lang])
+    order = [protocol.original_language, project.site.default_language, *entry.notes]
+    shown = next((code for code in order if code in entry.notes), "")
+    text = markdown_text(entry.notes.get(shown, entry.note))
+    if not shown:
+        return text
+    label = language_name(shown, lang)
+    return f'*{label}:* <span lang="{shown}">{text}</span>'
 
 
 def _history_link(project: Project, protocol: Protocol, lang: str) -> str:

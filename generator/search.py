@@ -20,10 +20,16 @@ from .problems import Problem
 
 BUNDLE = "pagefind"
 # Page furniture a reader does not search for; left out of the index and of the result
-# fragments, which a first query downloads: heading permalinks ("¶"), the "skip to
-# content" link, and each calculator's "How this is calculated" (formulas, the label's
-# band table, ranges, sources), whose drugs and doses the protocol text itself carries.
-EXCLUDED = (".headerlink", ".md-skip", ".calculator-details")
+# excerpts, which a first query downloads: heading permalinks ("¶"), the "skip to
+# content" link, the calculator widgets whole (their labels, choices and "How this is
+# calculated": the protocol text itself carries the drugs and doses), the document
+# control, the notices that repeat on many pages, the banner of an earlier release, the
+# print-only footer and the theme's chrome. The "jump to" row and the report link carry
+# data-pagefind-ignore themselves (generator/answer.py).
+EXCLUDED = (".headerlink", ".md-skip", ".calculator-details", "[data-calculator]",
+            ".doc-control", ".admonition.review-overdue", ".admonition.fallback",
+            ".admonition.outdated-translation", "[data-release-outdated]", ".print-footer",
+            ".md-banner", ".md-footer", ".md-header", ".md-sidebar", ".stored-copy")
 # What a reader searches for: the protocols and the calculators, in every language (the
 # default language at the root, the others under <lang>/). Home, the index lists, the
 # History and "Referenced by" pages only name protocols, so a query for a protocol would
@@ -56,18 +62,21 @@ def index_site(site_dir: Path) -> list[Problem]:
     return []
 
 
-def extra_terms(content: str, aliases: list[str]) -> str:
-    """Hidden text for the index: the page's aliases and the glossary expansions it uses.
+def extra_terms(content: str, aliases: list[str], specialty: str | None = None) -> str:
+    """Hidden text for the index: the page's aliases, the glossary's synonyms and
+    expansions it uses, and its specialties (shown with each result: search.js).
 
-    Readers search for "cytomegalovirus" or an alias as often as for "CMV"; neither
-    is in the running text, so both go into one hidden paragraph that only Pagefind
+    Readers search for "cytomegalovirus", a synonym or an alias as often as for "CMV";
+    none is in the running text, so all go into one hidden paragraph that only Pagefind
     reads (``hidden``: not shown, not read out, not printed).
     """
     expansions = sorted({f"{term} {title}" for title, term in ABBR.findall(content)})
     terms = [html.escape(text, quote=False) for text in (*aliases, *expansions)]
-    if not terms:
+    meta = (f'<span data-pagefind-meta="specialty">{html.escape(str(specialty), quote=False)}'
+            "</span> · " if specialty else "")
+    if not terms and not meta:
         return ""
-    return (f'<p hidden data-pagefind-weight="{EXTRA_WEIGHT}">'
+    return (f'<p hidden data-pagefind-weight="{EXTRA_WEIGHT}">{meta}'
             + " · ".join(terms) + "</p>")
 
 

@@ -186,15 +186,20 @@ def test_built_page_is_sanitised(make_project: ProjectFactory) -> None:
     assert '<img src="x.png">' in html and "onerror" not in html
 
 
-def test_seed_changelog_quote_is_text_not_a_link(tmp_path: Path) -> None:
-    """The Dutch seed's changelog quotes its removed "[10.000](tel:+3110000)" artefact."""
-    from .conftest import copy_seed_project
-    root = copy_seed_project(tmp_path / "project")
+def test_changelog_quote_is_text_not_a_link(make_project: ProjectFactory) -> None:
+    """A changelog note may quote a removed "[10.000](tel:+3110000)" artefact, in any language."""
+    from .conftest import minimal_protocol
+    files = minimal_protocol("acme")
+    files["protocol_src/protocols/acme/protocol.yaml"] = files[
+        "protocol_src/protocols/acme/protocol.yaml"].replace(
+        "note: First version.", 'note: {en: "Removed [10.000](tel:+3110000).", '
+        'nl: "Verwijderd: [10.000](tel:+3110000)."}')
+    root = make_project(files)
     pipeline.build(root, root / "site")
     for page in (root / "site").rglob("*.html"):
         assert 'href="tel:' not in page.read_text(encoding="utf-8"), page
-    html = (root / "site/nl/protocols/cmv-icu/index.html").read_text(encoding="utf-8")
-    assert "[10.000](tel:+3110000)" in html
+    html = (root / "site/nl/protocols/acme/index.html").read_text(encoding="utf-8")
+    assert "Verwijderd: [10.000](tel:+3110000)." in html
 
 
 def test_json_block_survives_reordered_attributes() -> None:

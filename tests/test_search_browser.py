@@ -190,7 +190,9 @@ def test_first_query_transfers_at_most_150_kb(browser: Any, server: Server, lang
     """Everything search costs a reader, from loading the page to the first results: the
     script, Pagefind's loader and WebAssembly, its index chunk and result fragments, as
     nginx sent them (gzipped where not compressed already), HTTP headers included."""
-    page = browser.new_page()  # a new context: an empty cache
+    # A new context: an empty cache. No service worker: what it stores for offline use is
+    # a one-time download of its own (tests/test_reader_browser.py), not the cost of a query.
+    page = browser.new_page(service_workers="block")
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     start = server.log.stat().st_size

@@ -53,7 +53,7 @@
     return text.replace("#", String(n));
   }
 
-  function article(url, level, title, excerpt) {
+  function article(url, level, title, excerpt, specialty) {
     var link = document.createElement("a");
     link.className = "md-search-result__link";
     link.href = url;
@@ -61,9 +61,16 @@
     body.className = "md-search-result__article md-typeset";
     var heading = document.createElement(level);
     heading.textContent = title; // Pagefind's titles are raw text
+    body.append(heading);
+    if (specialty) {
+      var where = document.createElement("p");
+      where.className = "pf-specialty";
+      where.textContent = specialty; // the protocol's specialties (generator/search.py)
+      body.append(where);
+    }
     var teaser = document.createElement("p");
     teaser.innerHTML = excerpt; // Pagefind escapes the excerpt and adds only <mark>
-    body.append(heading, teaser);
+    body.append(teaser);
     link.append(body);
     return link;
   }
@@ -71,7 +78,8 @@
   function render(data) {
     var item = document.createElement("li");
     item.className = "md-search-result__item";
-    item.append(article(data.url, "h1", data.meta.title || data.url, data.excerpt));
+    item.append(article(data.url, "h1", data.meta.title || data.url, data.excerpt,
+                        data.meta.specialty));
     data.sub_results.filter(function (sub) {
       return sub.url.indexOf("#") > 0 && !/#top$/.test(sub.url);
     }).slice(0, 3).forEach(function (sub) {
@@ -177,6 +185,19 @@
       open(false);
     }
   });
+  // The home page's search box (site_config/theme/main.html) hands over to this one.
+  var home = document.getElementById("home-search-input");
+  if (home) {
+    home.form.addEventListener("submit", function (event) { event.preventDefault(); });
+    home.addEventListener("focus", function () {
+      input.value = home.value;
+      home.value = "";
+      input.focus();
+      if (input.value) {
+        search();
+      }
+    });
+  }
   // "/" or "s" anywhere but in a field jumps to the search, as in Material.
   document.addEventListener("keydown", function (event) {
     var target = event.target;
