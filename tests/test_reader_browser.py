@@ -20,9 +20,17 @@ from pypdf import PdfReader
 from generator import mkdocs_site, offline, pipeline
 from generator.fsutil import write_tree
 
-from .conftest import copy_seed_project
+from .conftest import REPO, copy_seed_project
 from .servers import export_tree, nginx_binary, nginx_server, require, static_server
 from .test_search_browser import search
+
+
+def _seed_version(pid: str) -> str:
+    """The seed protocol's current version, as its protocol.yaml records it."""
+    text = (REPO / "protocol_src" / "protocols" / pid / "protocol.yaml").read_text(encoding="utf-8")
+    found = re.search(r'^version: "([0-9.]+)"$', text, re.M)
+    assert found is not None
+    return found.group(1)
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -108,7 +116,7 @@ def test_home_and_report_link_name_the_owner_contact(browser: Any, contact_site:
         assert "Bukan rilis yang diterbitkan" in footer  # `protocols build`: no release
         page.goto(contact_site + "nl/protocols/cmv-icu/")
         link = page.locator(".report-problem a")
-        assert link.get_attribute("href") == CONTACT + "&page=cmv-icu&version=1.1&lang=nl"
+        assert link.get_attribute("href") == CONTACT + f"&page=cmv-icu&version={_seed_version('cmv-icu')}&lang=nl"
         assert "mailto:" not in page.content()
     finally:
         _close(page)
@@ -136,8 +144,9 @@ def test_a_phone_shows_the_jump_to_doses_on_the_first_screen(browser: Any, nginx
         report = page.locator(".report-problem")
         lang = path.split("/")[0] if not path.startswith("protocols") else "en"
         assert report.get_attribute("data-lang") == lang
-        assert report.get_attribute("data-version") == "1.1"
-        assert f"· 1.1 · {lang}" in report.inner_text()
+        version = _seed_version(report.get_attribute("data-protocol") or "")
+        assert report.get_attribute("data-version") == version
+        assert f"· {version} · {lang}" in report.inner_text()
     finally:
         _close(page)
 
