@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import pipeline
 from .calculators import CalcInputError, calc_json, check_vectors, load_calculator
+from .fsutil import OutputError
 from .gitutil import GitError
 from .model import ID_PATTERN
 from .problems import Problem, Problems, SourceError
@@ -28,9 +29,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     root = Path.cwd()
+    # A CI timeout stops us with SIGTERM: unwind as on Ctrl-C, so that workers are
+    # ended and temporary folders removed (a handler the caller installed is kept).
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    if previous[0] is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         code: int = args.run(root, args)
         return code
+    except OutputError as exc:
+        print(f"protocols: error: {exc}", file=sys.stderr)
+        return 1
     except SourceError as exc:
         _print_problems(exc.problems, sys.stderr)
         _summary(exc.problems, sys.stderr)
@@ -43,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"protocols: error: {exc} (run with --debug for details)", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])  # a caller's own handlers stay theirs
+        signal.signal(signal.SIGINT, previous[1])
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -232,6 +244,7 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     from . import mkdocs_site
 
     releases = _releases(root)
+    pipeline.tidy_after_crash(root)
     cache = pipeline.PreviewCache()
     loaded, _ = pipeline.generate_preview(root, releases=releases, cache=cache)
     _print_problems(loaded.problems.warnings, sys.stderr)
