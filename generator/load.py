@@ -25,6 +25,7 @@ from .model import (
 from .numbers import parse_exceptions
 from .problems import Problems
 from .prose import FENCE
+from .sourcetext import read_source
 from .yamlpos import LineList, LineMap, load_yaml
 
 PROTOCOLS_DIR = "protocol_src/protocols"
@@ -89,15 +90,9 @@ def load_protocol(folder: Path, rel: str, languages: tuple[str, ...],
 
 
 def _read_text(path: Path, rel: str, problems: Problems) -> str | None:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.error(rel, line, f"file is not valid UTF-8 (byte {exc.start + 1})",
-                       hint="save the file as UTF-8")
-        return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text, found = read_source(path, rel)
+    problems.extend(found)
+    return text
 
 
 class _DocumentControl:

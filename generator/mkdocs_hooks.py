@@ -7,6 +7,7 @@ Only the content of each page passes the sanitiser: Material's own chrome
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 from generator.sanitize import sanitize_html
@@ -19,8 +20,8 @@ SEARCH_LABEL = re.compile(r'class="md-search__input"[^>]*?aria-label="([^"]*)"')
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     # The search terms are added after sanitising: they are escaped text of our own.
     clean = sanitize_html(html)
-    aliases = page.meta.get("aliases") or []
-    return clean + extra_terms(clean, [str(alias) for alias in aliases])
+    aliases = page.meta.get("aliases") or []  # HTML-escaped in the front matter (yaml_string)
+    return clean + extra_terms(clean, [unescape(str(alias)) for alias in aliases])
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -18,7 +18,7 @@ from babel.dates import format_date
 from .glossary import with_abbreviations
 from .graph import LinkGraph, build_graph
 from .indexes import home_section, render_indexes
-from .mdtext import markdown_text, yaml_string
+from .mdtext import heading_text, markdown_text, yaml_string
 from .model import PUBLISHED_STATUSES, Body, PageKind, Project, Protocol
 from .problems import Problem, Problems
 from .relations import referenced_by_pages, relations_markdown
@@ -127,7 +127,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
         links.setdefault(protocol.id, set()).update(ctx.links)
     parts = [
         _front_matter(body),
-        f"# {_escape_heading(body.title)} {{#top{_lang_attr(body.lang, lang)}}}",
+        f"# {heading_text(body.title)} {{#top{_lang_attr(body.lang, lang)}}}",
         *_banners(project, protocol, lang, body, kind, options.today),
         doc_control(project, protocol, lang, body, kind),
         _wrap_language(text, body.lang, lang),

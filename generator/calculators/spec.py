@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..problems import Problem, Problems
+from ..sourcetext import read_source
 from ..yamlpos import LineList, LineMap, load_yaml
 from . import expr as ex
 from .i18n import LANGUAGES
@@ -178,10 +179,13 @@ class CalculatorSpec:
 def load_calculator(path: Path, display_path: str) -> tuple[CalculatorSpec | None, list[Problem]]:
     """Read and validate one spec; the spec is ``None`` when any error was found."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text, problems = read_source(path, display_path)
+    except OSError as exc:
         return None, [Problem(display_path, 1, f"cannot read calculator spec: {exc}")]
-    data, problems = load_yaml(text, display_path)
+    if text is None:
+        return None, problems
+    data, found = load_yaml(text, display_path)
+    problems += found
     if data is None and not problems:
         problems = [Problem(display_path, 1, "calculator spec is empty")]
     if problems:
