@@ -21,6 +21,10 @@ from .problems import Problem
 # still build in seconds.
 MAX_FILE_BYTES = 500_000
 MAX_LINE_CHARS = 4_000
+# Lists and quotes nested deeper make the Markdown engine recurse until it fails.
+MAX_NESTING = 12
+_OPENERS = re.compile(r"(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])|[ \t])*")
+_MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 
 # The joiners shape letters in scripts that need them (Arabic, Indic, emoji sequences):
 # allowed between two letters or marks, nowhere else.
@@ -58,6 +62,24 @@ def _long_lines(text: str, rel: str) -> list[Problem]:
             problems.append(Problem(rel, number, f"line is {len(line):,} characters long; "
                                     f"the limit is {MAX_LINE_CHARS:,}",
                                     hint="break it into shorter lines or paragraphs"))
+    return problems
+
+
+def nesting_problems(text: str, rel: str, first_line: int = 1) -> list[Problem]:
+    """An error at each Markdown line nested deeper than :data:`MAX_NESTING` levels.
+
+    A level is a quote marker, a list marker or four columns of indentation.
+    """
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        opening = _OPENERS.match(line).group()  # type: ignore[union-attr]  # matches ""
+        markers = _MARKER.findall(opening)
+        spaces = _MARKER.sub("", opening).expandtabs(4)
+        depth = len(markers) + len(spaces) // 4
+        if depth > MAX_NESTING:
+            problems.append(Problem(rel, number, f"lists or quotes nested {depth} levels deep; "
+                                    f"the limit is {MAX_NESTING}",
+                                    hint="flatten the list, or split it under headings"))
     return problems
 
 

@@ -21,10 +21,10 @@ from ..yamlpos import LineList, LineMap, load_yaml
 from . import expr as ex
 from .i18n import LANGUAGES
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-CODE_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
-VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-VERSION_RE = re.compile(r"^\d+\.\d+$")
+ID_RE = re.compile(r"\A(?!(?:con|prn|aux|nul|com[1-9]|lpt[1-9])\Z)[a-z0-9]+(-[a-z0-9]+)*\Z")
+CODE_RE = re.compile(r"\A[a-z0-9]+([-_][a-z0-9]+)*\Z")
+VAR_RE = re.compile(r"\A[a-z][a-z0-9_]*\Z")
+VERSION_RE = re.compile(r"\A\d+\.\d+\Z")
 STATUSES = ("draft", "review", "approved", "retired")
 
 Text = Mapping[str, str]  # language -> text, always every site language
