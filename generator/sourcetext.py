@@ -66,21 +66,20 @@ def _long_lines(text: str, rel: str) -> list[Problem]:
 
 
 def nesting_problems(text: str, rel: str, first_line: int = 1) -> list[Problem]:
-    """An error at each Markdown line nested deeper than :data:`MAX_NESTING` levels.
+    """An error at the first Markdown line nested deeper than :data:`MAX_NESTING` levels.
 
     A level is a quote marker, a list marker or four columns of indentation.
     """
-    problems = []
     for number, line in enumerate(text.split("\n"), start=first_line):
         opening = _OPENERS.match(line).group()  # type: ignore[union-attr]  # matches ""
         markers = _MARKER.findall(opening)
         spaces = _MARKER.sub("", opening).expandtabs(4)
         depth = len(markers) + len(spaces) // 4
         if depth > MAX_NESTING:
-            problems.append(Problem(rel, number, f"lists or quotes nested {depth} levels deep; "
-                                    f"the limit is {MAX_NESTING}",
-                                    hint="flatten the list, or split it under headings"))
-    return problems
+            return [Problem(rel, number, f"lists or quotes nested {depth} levels deep; the "
+                            f"limit is {MAX_NESTING}",
+                            hint="flatten the list, or split it under headings")]
+    return []
 
 
 def format_characters(text: str, rel: str, first_line: int = 1) -> list[Problem]:

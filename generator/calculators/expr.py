@@ -212,7 +212,8 @@ class _Parser:
         if token.kind == "number":
             value = float(token.text)
             if not math.isfinite(value):
-                raise ExprError(f"number {token.text} is too large", token.column)
+                shown = token.text if len(token.text) <= 20 else token.text[:12] + "…"
+                raise ExprError(f"number {shown} is too large", token.column)
             return Num(value)
         if token.kind == "op" and token.text == "(":
             inner = self.or_()
