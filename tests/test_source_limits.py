@@ -118,7 +118,7 @@ def test_cr_only_line_endings_are_read(make_project: ProjectFactory,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     files = {rel: text.replace("\n", "\r") for rel, text in
              minimal_protocol("acme", "Old Mac").items()}
-    root = make_project(files)  # type: ignore[arg-type]
+    root = make_project(files)
     checked, found, built, _ = run(root, capsys, monkeypatch)
     assert (checked, found, built) == (0, [], 0)
     page = (root / "site/protocols/acme/index.html").read_text(encoding="utf-8")
