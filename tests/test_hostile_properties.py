@@ -100,7 +100,8 @@ def test_check_and_build_agree(title: str, summary: str | None, lines: list[str]
 
         if checked == 0:
             assert built == 0, f"check passed but build failed:\n{err}"
-            assert (root / "site/protocols/acme/index.html").is_file()
+            page = root / "site/protocols/acme/index.html"
+            assert page.is_file() == (status != "draft")  # a draft is not published
         else:
             assert built == 1
             assert errors and all(line.startswith(("protocol_src/", "site_config/"))
