@@ -228,3 +228,29 @@ def test_sigterm_ends_every_worker_and_removes_staging(project: Path) -> None:
     assert running(workers) == set(), "worker processes outlived the build"
     assert leftovers(project) == [".git"]
     assert digest(project / "site") == before
+
+
+def test_sigterm_to_publish_leaves_no_temporary_folder(project: Path, tmp_path: Path) -> None:
+    for args in (["config", "user.name", "Test Editor"],
+                 ["config", "user.email", "editor@example.org"],
+                 ["add", "-A"], ["commit", "-q", "-m", "sources"]):
+        subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    publish = subprocess.Popen([*PROTOCOLS, "publish", "r1"], cwd=project,
+                               env=dict(ENV, TMPDIR=str(tmp)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 3 and time.monotonic() < deadline:  # building the release
+        workers = descendants(publish.pid) - {publish.pid}
+        time.sleep(0.02)
+    assert len(workers) >= 3, "the release build never started its workers"
+    assert any(p.name.startswith("protocols-release-") for p in tmp.iterdir())
+    publish.send_signal(signal.SIGTERM)
+    assert publish.wait(60) != 0
+    deadline = time.monotonic() + 10
+    while running(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running(workers) == set(), "worker processes outlived the publish"
+    assert sorted(p.name for p in tmp.iterdir()) == []
