@@ -66,9 +66,11 @@ def check_body(body: Body, problems: Problems) -> None:
             problems.error(body.path, line_of_offset(body, text, offset),
                            f"event-handler attribute '{handler.group(1).lower()}' is not "
                            "allowed in a protocol body", hint)
+        # A tag refused already is not also asked where its links lead.
+        refused = bool(FORBIDDEN_TAG.match(tag.group(0)) or EVENT_HANDLER.search(tag.group(0)))
         for url in URL_ATTRIBUTE.finditer(tag.group(0)):
             _check_url(url.group(1).strip("\"'"), body, text, tag.start() + url.start(1),
-                       problems)
+                       problems, scheme_only=refused)
     for url in MARKDOWN_URL.finditer(text):
         index = next(i for i in (1, 2, 3) if url.group(i) is not None)
         _check_url(url.group(index), body, text, url.start(index), problems)
@@ -77,7 +79,8 @@ def check_body(body: Body, problems: Problems) -> None:
     _check_front_matter(body, problems)
 
 
-def _check_url(raw: str, body: Body, text: str, offset: int, problems: Problems) -> None:
+def _check_url(raw: str, body: Body, text: str, offset: int, problems: Problems,
+               scheme_only: bool = False) -> None:
     """A link leads to a web address or a heading of this body; anything else is refused
     here, at its line, rather than by the engine, which names only generated files."""
     # Browsers ignore entities, case, spaces and control characters in a scheme.
@@ -89,6 +92,8 @@ def _check_url(raw: str, body: Body, text: str, offset: int, problems: Problems)
         problems.error(body.path, line,
                        f"a '{unsafe.group(1)}:' URL is not allowed in a protocol body",
                        "link to a protocol, a page or a web address (https://...)")
+    elif scheme_only:
+        return
     elif url.startswith("#"):
         anchor = raw.strip()[1:]
         if anchor not in {h.id for h in body.headings} | {"top"}:
