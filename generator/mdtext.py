@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 
 def markdown_text(text: str) -> str:
@@ -40,5 +41,6 @@ def yaml_string(text: str) -> str:
 
 
 def link_label(text: str) -> str:
-    """``text`` safe inside the brackets of a Markdown link."""
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    """``text`` safe inside the brackets of a Markdown link: brackets, emphasis and code
+    marks shown as written."""
+    return re.sub(r"([\[\]\\*_`])", r"\\\1", text)

@@ -35,6 +35,8 @@ def hostile_files() -> dict[str, str | bytes]:
         body = protocol[f"protocol_src/protocols/{pid}/en.md"]
         protocol[f"protocol_src/protocols/{pid}/en.md"] = body.replace("title: A protocol", meta)
         files.update(protocol)
+    files["protocol_src/protocols/alias/protocol.yaml"] = str(
+        files["protocol_src/protocols/alias/protocol.yaml"]) + "related:\n  - acme\n"
     spec = (REPO / "protocol_src/calculators/cmv-load-decline.yaml").read_text(encoding="utf-8")
     spec = spec.replace("  en: CMV viral load decline", f'  en: "{CALC_TITLE}"')
     files["protocol_src/calculators/cmv-load-decline.yaml"] = spec
@@ -116,5 +118,15 @@ def test_an_alias_stays_text(browser: Any, hostile_site: str) -> None:
         assert page.locator("[onmouseover]").count() == 0
         assert ALIAS in page.locator("p[hidden]").text_content()
         assert events == []
+    finally:
+        context.close()
+
+
+def test_a_title_in_a_link_is_text(browser: Any, hostile_site: str) -> None:
+    context, page, events = visit(browser, f"{hostile_site}/protocols/alias/")
+    try:
+        link = page.locator("h2#related-protocols ~ ul a").first
+        assert link.inner_text().strip() == TITLE
+        assert link.locator("em, a, img").count() == 0
     finally:
         context.close()
