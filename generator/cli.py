@@ -31,8 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = Path.cwd()
     # A CI timeout stops us with SIGTERM: unwind as on Ctrl-C, so that workers are
     # ended and temporary folders removed (a handler the caller installed is kept).
-    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
-    if previous[0] is signal.SIG_DFL:
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _interrupt)
     try:
         code: int = args.run(root, args)
@@ -53,8 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"protocols: error: {exc} (run with --debug for details)", file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGTERM, previous[0])  # a caller's own handlers stay theirs
-        signal.signal(signal.SIGINT, previous[1])
+        # Back to the default for a caller running several commands in one process, unless
+        # a stop signal came: then the ones that follow stay ignored until we have exited.
+        if signal.getsignal(signal.SIGTERM) is _interrupt:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _parser() -> argparse.ArgumentParser:
