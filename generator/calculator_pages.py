@@ -7,7 +7,7 @@ from __future__ import annotations
 from .calculators import CalculatorSpec, render_widget
 from .calculators.widget import spec_json, spec_path, spec_reference
 from .indexes import INDEX_DIR, calculator_section
-from .mdtext import link_label, yaml_string
+from .mdtext import heading_text, link_label, yaml_string
 from .model import Project, Protocol, SiteConfig
 from .select import choose_body
 
@@ -53,7 +53,7 @@ def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lan
     users = sorted((p for p in protocols if spec.id in p.calculators),
                    key=lambda p: choose_body(p, lang, site.fallback_order)[0].title.casefold())
     lines = ["---", f"title: {yaml_string(title)}", "---", "",
-             f"# {title} {{#top}}", ""]
+             f"# {heading_text(title)} {{#top}}", ""]
     if spec.summary:
         lines += [spec.summary[lang], ""]
     widget = render_widget(spec, lang, _to_site_root(site, lang) + spec_reference(spec, lang))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import pipeline, speedups
 from .calculators import CalcInputError, calc_json, check_vectors, load_calculator
+from .fsutil import OutputError
 from .gitutil import GitError
 from .model import ID_PATTERN
 from .problems import Problem, Problems, SourceError
@@ -33,9 +34,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"protocols: error: {speedups.SWITCH} names no speed-up {', '.join(unknown)} "
               f"(known: all, {', '.join(sorted(speedups.NAMES))})", file=sys.stderr)
         return 2
+    # A CI timeout stops us with SIGTERM: unwind as on Ctrl-C, so that workers are
+    # ended and temporary folders removed (a handler the caller installed is kept).
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         code: int = args.run(root, args)
         return code
+    except OutputError as exc:
+        print(f"protocols: error: {exc}", file=sys.stderr)
+        return 1
     except SourceError as exc:
         _print_problems(exc.problems, sys.stderr)
         _summary(exc.problems, sys.stderr)
@@ -48,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"protocols: error: {exc} (run with --debug for details)", file=sys.stderr)
         return 1
+    finally:
+        # Back to the default for a caller running several commands in one process, unless
+        # a stop signal came: then the ones that follow stay ignored until we have exited.
+        if signal.getsignal(signal.SIGTERM) is _interrupt:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -315,6 +329,7 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     from . import mkdocs_site
 
     releases = _releases(root)
+    pipeline.tidy_after_crash(root)
     cache = pipeline.PreviewCache()
     try:
         loaded, _ = pipeline.generate_preview(root, releases=releases, cache=cache)

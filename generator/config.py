@@ -9,6 +9,7 @@ from typing import Any
 from .model import DRUG_NAME, WEB_ADDRESS, Language, SiteConfig
 from .problems import Problems
 from .releases import ref_problem
+from .sourcetext import read_source
 from .yamlpos import LineList, LineMap, load_yaml
 
 SITE_FILE = "site_config/site.yaml"
@@ -76,7 +77,11 @@ def _read_map(root: Path, rel: str, problems: Problems, required: bool = True) -
         if required:
             problems.error(rel, 1, "file is missing")
         return None
-    value, found = load_yaml(path.read_text(encoding="utf-8"), rel)
+    text, found = read_source(path, rel)
+    problems.extend(found)
+    if text is None:
+        return None
+    value, found = load_yaml(text, rel)
     problems.extend(found)
     if value is None and not found:
         value = LineMap()

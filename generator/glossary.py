@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .model import Glossary, GlossaryTerm, SynonymGroup
 from .problems import Problems
+from .sourcetext import read_source
 from .yamlpos import LineList, LineMap, load_yaml
 
 GLOSSARY_FILE = "protocol_src/glossary.yaml"
@@ -28,7 +29,11 @@ def load_glossary(root: Path, languages: tuple[str, ...], problems: Problems) ->
     path = root / GLOSSARY_FILE
     if not path.is_file():
         return Glossary()
-    data, found = load_yaml(path.read_text(encoding="utf-8"), GLOSSARY_FILE)
+    text, found = read_source(path, GLOSSARY_FILE)
+    problems.extend(found)
+    if text is None:
+        return Glossary()
+    data, found = load_yaml(text, GLOSSARY_FILE)
     problems.extend(found)
     if data is None and found:
         return Glossary()

@@ -14,6 +14,7 @@ from datetime import datetime
 from babel.dates import format_date
 
 from . import withdrawal
+from .mdtext import heading_text, yaml_string
 from .model import Project, Protocol, parse_version
 from .releases import Manifest, ReleaseLog
 from .render import changelog_note, long_date, page_url
@@ -34,9 +35,8 @@ def render_page(project: Project, protocol: Protocol, lang: str, log: ReleaseLog
     site = project.site
     body, _ = choose_body(protocol, lang, site.fallback_order)
     title = site.text("history_title", lang, title=body.title)
-    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
-    lines = ["---", f'title: "{escaped}"', "---", "",
-             f"# {title.replace('{', '').replace('#', '')} {{#top}}", "",
+    lines = ["---", f"title: {yaml_string(title)}", "---", "",
+             f"# {heading_text(title)} {{#top}}", "",
              site.text("history_intro", lang), ""]
     notes = {entry.version: entry for entry in protocol.changelog}
     versions = sorted({*notes, protocol.version,

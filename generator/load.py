@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import (
+    ANCHOR_PATTERN,
     ID_PATTERN,
     STATUSES,
     VERSION_PATTERN,
@@ -25,9 +26,13 @@ from .model import (
 from .numbers import parse_exceptions
 from .problems import Problems
 from .prose import OPENING_FENCE, fenced_lines
+from .sourcetext import read_source
 from .yamlpos import LineList, LineMap, load_yaml
 
 PROTOCOLS_DIR = "protocol_src/protocols"
+PROTOCOL_FILE = "protocol.yaml"
+ID_HINT = ("lowercase letters and digits joined by single hyphens, and not a name Windows "
+           "reserves (con, prn, aux, nul, com1-9, lpt1-9)")
 
 REQUIRED_KEYS = ("id", "version", "status", "original_language", "owner", "review_due")
 OPTIONAL_KEYS = ("approved_by", "approved_on", "specialties", "tags", "related",
@@ -79,15 +84,27 @@ def protocol_folders(root: Path, problems: Problems) -> list[Path]:
     if not base.is_dir():
         problems.error(PROTOCOLS_DIR, 1, "folder is missing")
         return []
-    return sorted(p for p in base.iterdir() if p.is_dir())
+    project = root.resolve()
+    folders = []
+    for path in sorted(p for p in base.iterdir() if p.is_dir()):
+        outside = [p for p in (path, *path.iterdir()) if project not in p.resolve().parents]
+        if outside:
+            # Publishing follows links: a linked folder could publish any file of the machine.
+            problems.error(f"{PROTOCOLS_DIR}/{path.name}/{PROTOCOL_FILE}", 1,
+                           f"{outside[0].relative_to(root).as_posix()} is a link to "
+                           f"{outside[0].resolve()}, outside the project",
+                           hint="copy the files into the project instead")
+            continue
+        folders.append(path)
+    return folders
 
 
 def load_protocol(folder: Path, rel: str, languages: tuple[str, ...],
                   problems: Problems) -> Protocol | None:
     yaml_rel = f"{rel}/protocol.yaml"
     if not ID_PATTERN.match(folder.name):
-        problems.error(yaml_rel, 1, f"folder name '{folder.name}' is not a valid protocol id",
-                       hint="lowercase letters and digits joined by single hyphens")
+        problems.error(yaml_rel, 1, f"folder name {folder.name!r} is not a valid protocol id",
+                       hint=ID_HINT)
     if not (folder / "protocol.yaml").is_file():
         problems.error(yaml_rel, 1, "protocol.yaml is missing")
         return None
@@ -116,15 +133,9 @@ def load_protocol(folder: Path, rel: str, languages: tuple[str, ...],
 
 
 def _read_text(path: Path, rel: str, problems: Problems) -> str | None:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.error(rel, line, f"file is not valid UTF-8 (byte {exc.start + 1})",
-                       hint="save the file as UTF-8")
-        return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text, found = read_source(path, rel)
+    problems.extend(found)
+    return text
 
 
 class _DocumentControl:
@@ -178,7 +189,7 @@ class _DocumentControl:
             return self.folder
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             self.error("id", f"id '{value}' is not a valid protocol id",
-                       "lowercase letters and digits joined by single hyphens")
+                       ID_HINT)
         elif value != self.folder:
             self.error("id", f"id '{value}' does not match its folder name '{self.folder}'")
         return str(value)
@@ -486,7 +497,7 @@ def _headings(text: str, first_line: int, rel: str,
             ok = False
             continue
         heading_id = id_match.group(1)
-        if not ID_PATTERN.match(heading_id):
+        if not ANCHOR_PATTERN.match(heading_id):
             problems.error(rel, number, f"heading id '{heading_id}' is not valid",
                            "lowercase letters and digits joined by single hyphens")
             ok = False

@@ -7,6 +7,7 @@ Only the content of each page passes the sanitiser: Material's own chrome
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 from generator.sanitize import sanitize_html
@@ -16,7 +17,8 @@ from generator.search import extra_terms
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     # The search terms are added after sanitising: they are escaped text of our own.
     clean = sanitize_html(html)
-    words = [str(word) for key in ("aliases", "synonyms") for word in page.meta.get(key) or []]
+    # Aliases are HTML-escaped in the front matter (yaml_string).
+    words = [unescape(str(word)) for key in ("aliases", "synonyms") for word in page.meta.get(key) or []]
     # First, before any heading: Pagefind files it under no section of the page, so no
     # section's excerpt is made of it.
     return extra_terms(clean, words, page.meta.get("specialty")) + clean

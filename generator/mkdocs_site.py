@@ -21,9 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +39,7 @@ from .model import SiteConfig
 from .offline import write_retired_worker, write_worker
 from .problems import Problem
 from .search import index_site
+from .workers import run_all
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -422,10 +421,7 @@ def build(root: Path, site: SiteConfig, docs_dir: Path, site_dir: Path,
         if workers == 1:
             results = [build_language(*args) for args in arguments]
         else:
-            # spawn, not fork: the caller may have threads (a test server, a watcher).
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                futures = [pool.submit(build_language, *args) for args in arguments]
-                results = [future.result() for future in futures]
+            results = run_all(build_language, arguments, workers)
         problems = _problems([message for messages in results for message in messages])
         if problems and strict:
             return problems

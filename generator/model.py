@@ -11,11 +11,16 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # the calculator models live in their own package
     from .calculators import CalculatorSpec
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# \Z, not $: "$" also matches before a final newline, so "acme\n" would pass.
+ANCHOR_PATTERN = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")
+# An id names a folder or file: never one of Windows' device names, which no
+# checkout on Windows could create.
+DEVICE_NAMES = r"(?:con|prn|aux|nul|com[1-9]|lpt[1-9])\Z"
+ID_PATTERN = re.compile(rf"\A(?!{DEVICE_NAMES})[a-z0-9]+(-[a-z0-9]+)*\Z")
+VERSION_PATTERN = re.compile(r"\A(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 # A drug name: lowercase letters of any alphabet (digits after the first), words joined
 # by '-' or one space ("co-trimoxazole", "amphotericin b").
 DRUG_NAME = re.compile(r"^[^\W\d_A-Z][^\W_A-Z]*(?:[- ][^\W_A-Z]+)*$")
-VERSION_PATTERN = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"]+$", re.I)
 
 Status = Literal["draft", "review", "approved", "retired"]

@@ -10,19 +10,26 @@ import dataclasses
 import functools
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
-from multiprocessing import get_context
 from pathlib import Path
 
-from . import mkdocs_site
+from . import mkdocs_site, workers
 from .calculator_pages import protocol_widget, render_calculator_pages, spec_files
 from .calculators import CalculatorSpec, check_vectors, load_calculators
 from .config import load_site_config
 from .drift import drift_of
-from .fsutil import staging_dir, swap_in, sync_tree, write_tree
+from .fsutil import (
+    JOURNAL,
+    check_output,
+    clean_leftovers,
+    recover,
+    staging_dir,
+    swap_all,
+    sync_tree,
+    write_tree,
+)
 from .glossary import load_glossary
 from .history import render_history
 from .lint import drug_names, lint_protocol
@@ -110,10 +117,9 @@ def read_and_check(root: Path, names: list[str], languages: tuple[str, ...],
     if len(names) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return _read_and_check(root, names, languages, drugs)
     half = len(names) // 2
-    # spawn, not fork: the caller may have threads (a test server, a watcher).
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        later = pool.submit(_read_and_check, root, names[half:], languages, drugs)
-        return _read_and_check(root, names[:half], languages, drugs) + later.result()
+    with workers.pool(1) as running:
+        later = running.apply_async(_read_and_check, (root, names[half:], languages, drugs))
+        return _read_and_check(root, names[:half], languages, drugs) + later.get()
 
 
 def _read_and_check(root: Path, names: list[str], languages: tuple[str, ...],
@@ -302,7 +308,11 @@ def build(root: Path, out: Path, today: date | None = None,
 
     Everything is built in staging folders; ``content/`` and ``out`` are swapped
     in only when the whole build succeeded, so a failure leaves both as they were.
+    ``out`` must be a folder that only an earlier build can have written
+    (:func:`~generator.fsutil.check_output`).
     """
+    check_output(root, out)
+    tidy_after_crash(root, out)
     progress("loading and checking sources")
     loaded = _loaded_or_fail(root)
     progress(f"checked {len(loaded.project.protocols)} protocols; rendering")
@@ -310,19 +320,26 @@ def build(root: Path, out: Path, today: date | None = None,
     pages = sum(name.endswith(".md") for name in files)
     progress(f"rendered {pages} pages; building the site and its search index")
     content = root / CONTENT_DIR
-    with staging_dir(out, "build") as staging:
-        docs, site = staging / "docs", staging / "site"
+    # Each tree is staged beside its target, so that every swap is a rename on one
+    # file system even when ``out`` is on another one than the project.
+    with staging_dir(content, "content") as content_staging, \
+            staging_dir(out, "build") as staging:
+        docs, site = content_staging / "docs", staging / "site"
         write_tree(files, docs)
         failures = mkdocs_site.build(root, loaded.project.site, docs, site)
         if failures:
             raise SourceError(failures)
-        with staging_dir(content, "content") as content_staging:
-            new_content = content_staging / "new"
-            docs.rename(new_content)
-            swap_in(new_content, content)
-        swap_in(site, out)
+        swap_all([(docs, content, False), (site, out, True)], root / JOURNAL)
     progress(f"built {pages} pages into {out}")
     return loaded.problems
+
+
+def tidy_after_crash(root: Path, out: Path | None = None) -> None:
+    """Finish or remove what a killed build left in the project and beside ``out``."""
+    recover(root / JOURNAL)
+    for target in (root / CONTENT_DIR, out):
+        if target is not None:
+            clean_leftovers(target)
 
 
 def generate_preview(root: Path, today: date | None = None,

@@ -6,6 +6,7 @@ sees everything that is wrong in a single run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,10 +22,14 @@ class Problem:
     hint: str | None = None
 
     def format(self) -> str:
+        """One line, always: a control character (a folder named "acme\\n") is escaped."""
         text = f"{self.path}:{self.line}: {self.severity}: {self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
-        return text
+        return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import config, gitutil, mkdocs_site, pipeline, withdrawal
-from .fsutil import staging_dir, swap_in, write_tree
+from .fsutil import check_output, clean_leftovers, staging_dir, swap_in, write_tree
 from .model import SiteConfig
 from .problems import Problems, SourceError
 from .releases import (
@@ -177,6 +177,8 @@ def _build_release(source: Path, site: Path, release: str, commit: str, now: dat
 def export(root: Path, dest: Path, branch: str) -> list[str]:
     """Write every release on ``branch`` into ``dest``, swapped in whole; return the releases."""
     require_repository(root)
+    check_output(root, dest)
+    clean_leftovers(dest)
     if not gitutil.branch_exists(root, branch):
         raise ReleaseError(f"nothing to export: branch '{branch}' has no releases "
                            "(run `protocols publish RELEASE` first)")
@@ -185,7 +187,7 @@ def export(root: Path, dest: Path, branch: str) -> list[str]:
         gitutil.extract_branch(root, branch, tree)
         if not (tree / "index.html").exists():
             (tree / "index.html").write_text(REDIRECT, encoding="utf-8")
-        swap_in(tree, dest)
+        swap_in(tree, dest, mark=True)
     return [m.release for m in release_log(root, branch).manifests]
 
 

@@ -23,7 +23,7 @@ from .graph import LinkGraph, build_graph
 from .home import render_home
 from .indexes import render_indexes
 from .load import HEADING, HEADING_ID
-from .mdtext import markdown_text, yaml_string
+from .mdtext import heading_text, markdown_text, yaml_string
 from .model import PUBLISHED_STATUSES, Body, ChangelogEntry, PageKind, Project, Protocol, parse_version
 from .problems import Problem, Problems
 from .prose import fenced_lines
@@ -140,7 +140,7 @@ def render_protocol(project: Project, protocol: Protocol, lang: str, options: Re
     parts = [
         _front_matter(body, [*fallback_languages(project, protocol, lang),
                              *search_front_matter(project, protocol, body, lang)]),
-        f"# {_escape_heading(body.title)} {{#top{_lang_attr(body.lang, lang)}}}",
+        f"# {heading_text(body.title)} {{#top{_lang_attr(body.lang, lang)}}}",
         *_banners(project, protocol, lang, body, kind, options.today),
         jump_row(project, body, lang),
         doc_control(project, protocol, lang, body, kind),

@@ -23,6 +23,7 @@ import nh3
 from .model import Body, Protocol
 from .problems import Problems
 from .prose import line_of_offset, prose_text
+from .sourcetext import nesting_problems
 
 # ---------------------------------------------------------------- layer 1: the source
 
@@ -38,6 +39,12 @@ URL_ATTRIBUTE = re.compile(
 MARKDOWN_URL = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([a-z]+:[^>\s]*)>",
                           re.I | re.M)
 UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data):")
+SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+# tel: and mailto: are refused by the lint (generator/lint.py), with their own message.
+LINTED_SCHEMES = ("tel", "mailto")
+# Python-Markdown's attr_list: "{: ... }" or "{ ... }" after a block or inline element.
+ATTRIBUTE_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*?)[ ]*\}")
+ATTRIBUTE_PAIR = re.compile(r"([^\s=]+)\s*=")
 HTML_IN_TEXT = re.compile(r"<\s*[a-z/!]", re.I)
 
 
@@ -59,23 +66,57 @@ def check_body(body: Body, problems: Problems) -> None:
             problems.error(body.path, line_of_offset(body, text, offset),
                            f"event-handler attribute '{handler.group(1).lower()}' is not "
                            "allowed in a protocol body", hint)
+        # A tag refused already is not also asked where its links lead.
+        refused = bool(FORBIDDEN_TAG.match(tag.group(0)) or EVENT_HANDLER.search(tag.group(0)))
         for url in URL_ATTRIBUTE.finditer(tag.group(0)):
             _check_url(url.group(1).strip("\"'"), body, text, tag.start() + url.start(1),
-                       problems)
+                       problems, scheme_only=refused)
     for url in MARKDOWN_URL.finditer(text):
         index = next(i for i in (1, 2, 3) if url.group(i) is not None)
         _check_url(url.group(index), body, text, url.start(index), problems)
+    _check_attribute_lists(body, text, problems)
+    problems.extend(nesting_problems(body.text, body.path, body.first_line))
     _check_front_matter(body, problems)
 
 
-def _check_url(raw: str, body: Body, text: str, offset: int, problems: Problems) -> None:
+def _check_url(raw: str, body: Body, text: str, offset: int, problems: Problems,
+               scheme_only: bool = False) -> None:
+    """A link leads to a web address or a heading of this body; anything else is refused
+    here, at its line, rather than by the engine, which names only generated files."""
     # Browsers ignore entities, case, spaces and control characters in a scheme.
     url = re.sub(r"[\x00-\x20]", "", html.unescape(raw)).lower()
-    scheme = UNSAFE_SCHEME.match(url)
-    if scheme:
-        problems.error(body.path, line_of_offset(body, text, offset),
-                       f"a '{scheme.group(1)}:' URL is not allowed in a protocol body",
+    line = line_of_offset(body, text, offset)
+    unsafe = UNSAFE_SCHEME.match(url)
+    scheme = SCHEME.match(url)
+    if unsafe:
+        problems.error(body.path, line,
+                       f"a '{unsafe.group(1)}:' URL is not allowed in a protocol body",
                        "link to a protocol, a page or a web address (https://...)")
+    elif scheme_only:
+        return
+    elif url.startswith("#"):
+        anchor = raw.strip()[1:]
+        if anchor not in {h.id for h in body.headings} | {"top"}:
+            problems.error(body.path, line, f"link to '#{anchor}': this body has no heading "
+                           f"with that id", "end the heading with {#" + anchor + "}, or "
+                           "link another protocol's heading with [[protocol-id#heading-id]]")
+    elif url.startswith("//") or scheme is None or scheme.group(1) not in (
+            *URL_SCHEMES, *LINTED_SCHEMES):
+        problems.error(body.path, line, f"link to '{raw.strip()}' leads to no page of the "
+                       "site", "link a protocol with [[protocol-id]], a calculator with "
+                       "[[calc:calculator-id]] and another site with https://...")
+
+
+def _check_attribute_lists(body: Body, text: str, problems: Problems) -> None:
+    """Attributes other than a heading's id or a class are refused, not silently dropped
+    by the sanitiser: the editor sees at once that ``{: onclick=... }`` does nothing."""
+    for match in ATTRIBUTE_LIST.finditer(text):
+        pair = ATTRIBUTE_PAIR.search(match.group(1))
+        if pair:
+            problems.error(body.path, line_of_offset(body, text, match.start()),
+                           f"attribute '{pair.group(1)}' in '{match.group(0)}' is not allowed "
+                           "in a protocol body", "only a heading's id may be set: {#id}; "
+                           "to show braces, write \\{")
 
 
 def _check_front_matter(body: Body, problems: Problems) -> None:

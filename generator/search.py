@@ -35,6 +35,8 @@ EXCLUDED = (".headerlink", ".md-skip", ".calculator-details", "[data-calculator]
 # History and "Referenced by" pages only name protocols, so a query for a protocol would
 # find them all beside it; left out, they are not even read (half the pages of a site).
 SEARCHED = "{protocols,calculators,*/protocols,*/calculators}/*/index.html"
+SEARCHED_PATTERNS = ("protocols/*/index.html", "calculators/*/index.html",
+                     "*/protocols/*/index.html", "*/calculators/*/index.html")
 # What the header's search (assets/search.js) loads: Pagefind's API, not its UI bundle,
 # run on the main thread (no pagefind-worker.js), five results at a time.
 LOADER = "pagefind.js"
@@ -51,7 +53,13 @@ def _executable() -> str:
 
 
 def index_site(site_dir: Path) -> list[Problem]:
-    """Index ``site_dir`` in place; a failure is a problem of the build, not a crash."""
+    """Index ``site_dir`` in place; a failure is a problem of the build, not a crash.
+
+    A site with no page to index (only drafts, no calculators) gets no index: Pagefind
+    would refuse the empty folder, and there is nothing to search.
+    """
+    if not any(next(site_dir.glob(pattern), None) for pattern in SEARCHED_PATTERNS):
+        return []
     excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
     result = subprocess.run([_executable(), "--site", str(site_dir), "--output-subdir", BUNDLE,
                              "--glob", SEARCHED, *excluded, "--quiet"],

@@ -7,6 +7,7 @@ Only YAML's safe types are constructed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -38,6 +39,15 @@ class LineList(list[Any]):
 
 class _Loader(yaml.SafeLoader):
     duplicate_keys: list[tuple[Any, int]]
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        # An alias repeats a value by reference: nine lines of them expand to billions
+        # of items. Sources write each value out, so one is refused before any is built.
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed; write the value out",
+                self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
 
 
 _HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
@@ -90,15 +100,21 @@ for _loader in (_Loader, _FastLoader):
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 
 
+# Where an alias could start: '*' after a line start, indicator or space, before a name.
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}]", re.M)
+
+
 def _fast(text: str) -> tuple[Any, list[tuple[Any, int]]] | None:
     """The value and duplicate keys of a valid ``text``; ``None`` if libyaml refuses it.
 
     Text with a character PyYAML's reader refuses goes to the careful loader first:
     libyaml is more lenient there, and such text must fail as it always has. So does
     text with a tab: libyaml takes "0<tab>" where PyYAML's scanner refuses the tab (found
-    by tests/test_properties.py); editors' files seldom have one.
+    by tests/test_properties.py); editors' files seldom have one. Text that may hold an
+    alias too: the careful loader refuses aliases before building anything.
     """
-    if not _HAS_LIBYAML or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
+    if not _HAS_LIBYAML or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text) \
+            or _MAYBE_ALIAS.search(text):
         return None
     loader = _FastLoader(text)
     loader.duplicate_keys = []

@@ -220,7 +220,13 @@ class _Parser:
     def atom(self) -> Expr:
         token = self.take()
         if token.kind == "number":
-            return Num(Fraction(token.text))
+            value = Fraction(token.text)
+            try:
+                float(value)  # what the page's runtime turns an output into
+            except OverflowError:
+                shown = token.text if len(token.text) <= 20 else token.text[:12] + "…"
+                raise ExprError(f"number {shown} is too large", token.column) from None
+            return Num(value)
         if token.kind == "op" and token.text == "(":
             inner = self.or_()
             self.expect(")")
@@ -253,11 +259,32 @@ def _describe(token: Token) -> str:
     return "end of expression" if token.kind == "end" else f"'{token.text}'"
 
 
+# Far above any real formula; below them, parsing and evaluating (here and in the
+# widget) never recurse deep enough to fail.
+MAX_TOKENS = 400
+MAX_DEPTH = 16
+
+
 def parse(text: str) -> Expr:
     """Parse ``text`` or raise :class:`ExprError`."""
     if not text.strip():
         raise ExprError("empty expression", 1)
-    return _Parser(text).parse()
+    parser = _Parser(text)
+    _check_size(parser.tokens)
+    return parser.parse()
+
+
+def _check_size(tokens: list[Token]) -> None:
+    if len(tokens) - 1 > MAX_TOKENS:
+        raise ExprError(f"expression has {len(tokens) - 1:,} terms and operators; the limit "
+                        f"is {MAX_TOKENS}", 1)
+    depth = 0
+    for token in tokens:
+        if token.kind == "op" and token.text in "()":
+            depth += 1 if token.text == "(" else -1
+            if depth > MAX_DEPTH:
+                raise ExprError(f"parentheses nested more than {MAX_DEPTH} deep",
+                                token.column)
 
 
 # ---------------------------------------------------------------- static checks

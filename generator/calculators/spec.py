@@ -18,15 +18,16 @@ from typing import Any, Literal
 
 from ..model import DRUG_NAME
 from ..problems import Problem, Problems
+from ..sourcetext import read_source
 from ..yamlpos import LineList, LineMap, load_yaml
 from . import expr as ex
 from .exact import from_yaml, to_text
 from .i18n import LANGUAGES
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-CODE_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
-VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-VERSION_RE = re.compile(r"^\d+\.\d+$")
+ID_RE = re.compile(r"\A(?!(?:con|prn|aux|nul|com[1-9]|lpt[1-9])\Z)[a-z0-9]+(-[a-z0-9]+)*\Z")
+CODE_RE = re.compile(r"\A[a-z0-9]+([-_][a-z0-9]+)*\Z")
+VAR_RE = re.compile(r"\A[a-z][a-z0-9_]*\Z")
+VERSION_RE = re.compile(r"\A\d+\.\d+\Z")
 STATUSES = ("draft", "review", "approved", "retired")
 GIVES = ("dose", "clearance", "trend")  # what a widget gives, named in its disclaimer
 
@@ -213,10 +214,13 @@ class CalculatorSpec:
 def load_calculator(path: Path, display_path: str) -> tuple[CalculatorSpec | None, list[Problem]]:
     """Read and validate one spec; the spec is ``None`` when any error was found."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text, problems = read_source(path, display_path)
+    except OSError as exc:
         return None, [Problem(display_path, 1, f"cannot read calculator spec: {exc}")]
-    data, problems = load_yaml(text, display_path)
+    if text is None:
+        return None, problems
+    data, found = load_yaml(text, display_path)
+    problems += found
     if data is None and not problems:
         problems = [Problem(display_path, 1, "calculator spec is empty")]
     if problems:
