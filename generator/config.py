@@ -1,10 +1,11 @@
-"""Load ``site_config/``: languages, fallback order, interface strings, taxonomy."""
+"""Load ``site_config/``: languages and their words, fallback order, interface strings, taxonomy."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from .languages import install, load_words
 from .model import DRUG_NAME, Language, SiteConfig
 from .problems import Problems
 from .releases import ref_problem
@@ -27,6 +28,8 @@ def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
     if not languages:
         return None
     codes = tuple(lang.code for lang in languages)
+    # The checks read the words of the project being loaded (generator/languages.py).
+    install(load_words(root, codes, problems))
     return SiteConfig(
         site_name=_per_language(site, "site_name", codes, SITE_FILE, problems),
         languages=languages,

@@ -25,6 +25,8 @@ from .drift import drift_of
 from .fsutil import staging_dir, swap_in, sync_tree, write_tree
 from .glossary import load_glossary
 from .history import render_history
+from .languages import install as install_words
+from .languages import load_words
 from .lint import drug_names, lint_protocol
 from .load import PROTOCOLS_DIR, load_protocol, protocol_folders
 from .model import Project, Protocol
@@ -112,8 +114,15 @@ def read_and_check(root: Path, names: list[str], languages: tuple[str, ...],
     half = len(names) // 2
     # spawn, not fork: the caller may have threads (a test server, a watcher).
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        later = pool.submit(_read_and_check, root, names[half:], languages, drugs)
+        later = pool.submit(_read_and_check_elsewhere, root, names[half:], languages, drugs)
         return _read_and_check(root, names[:half], languages, drugs) + later.result()
+
+
+def _read_and_check_elsewhere(root: Path, names: list[str], languages: tuple[str, ...],
+                              drugs: frozenset[str]) -> list[tuple[Protocol | None, list[Problem]]]:
+    """:func:`_read_and_check` in a new process, which first reads the languages' words."""
+    install_words(load_words(root, languages, Problems()))
+    return _read_and_check(root, names, languages, drugs)
 
 
 def _read_and_check(root: Path, names: list[str], languages: tuple[str, ...],
