@@ -30,11 +30,11 @@ from generator import pipeline
 from generator.load import load_body, load_protocol
 from generator.problems import Problems
 
-from .conftest import REPO, ProjectFactory
+from .conftest import REPO, SITE_LANGUAGES, ProjectFactory
 
 SCHEMAS = REPO / "schemas"
 BAD = Path(__file__).parent / "bad_sources"
-LANGS = ("en", "nl", "id")
+LANGS = SITE_LANGUAGES
 
 
 @cache
