@@ -54,6 +54,19 @@ Text.
 ProjectFactory = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _repository_languages() -> Iterator[None]:
+    """Each test starts with this repository's language data: loading a project makes its
+    words and calculator strings current (generator/languages.py, calculators/i18n.py), and
+    one test's project must not decide another's strings."""
+    from generator import languages
+    from generator.calculators import i18n
+
+    languages._current = None
+    i18n._current = None
+    yield
+
+
 def copy_seed_project(root: Path) -> Path:
     """The repository's own project (settings, sources, mkdocs.yml) copied to ``root``."""
     for name in ("site_config", "protocol_src"):
