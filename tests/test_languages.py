@@ -11,17 +11,23 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import unicodedata
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import pipeline
 from generator.calculators import i18n
 from generator.calculators.widget import spec_path
 from generator.collate import initial, sort_key
 from generator.languages import decimal_symbol, english_name, group_symbol
+from generator.numbers import parse_number
 
 from .conftest import MINIMAL_YAML, REPO, copy_seed_project
 
@@ -217,3 +223,22 @@ def test_index_letters_in_any_script() -> None:
     # One script sorts together, and the order does not depend on the machine.
     assert sorted(["Щит", "Alpha", "Ωmega", "beta"], key=sort_key) == [
         "Alpha", "beta", "Ωmega", "Щит"]
+
+
+# ---------------------------------------------------------------- properties
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**9, places=3, allow_nan=False),
+       st.sampled_from([*SITE_LANGUAGES, "de"]))
+def test_a_number_as_cldr_writes_it_reads_back(value: Decimal, lang: str) -> None:
+    """Whatever CLDR writes for a language (grouped, with its decimal symbol), the number
+    check reads as the same number."""
+    written = format_decimal(value, locale=lang, decimal_quantization=False)
+    assert parse_number(written, lang) == [value], written
+
+
+@given(st.text(max_size=8))
+def test_an_index_letter_is_one_letter_or_hash(text: str) -> None:
+    letter = initial(text)
+    assert letter == "#" or (len(letter) == 1 and unicodedata.category(letter).startswith("L"))
