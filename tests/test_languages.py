@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -242,3 +244,13 @@ def test_a_number_as_cldr_writes_it_reads_back(value: Decimal, lang: str) -> Non
 def test_an_index_letter_is_one_letter_or_hash(text: str) -> None:
     letter = initial(text)
     assert letter == "#" or (len(letter) == 1 and unicodedata.category(letter).startswith("L"))
+
+
+def test_protocols_calc_reads_the_projects_languages(german: Path) -> None:
+    """A spec with German texts is valid in the German project, also on the command line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "calc", "foscarnet-iv", "weight=56",
+         "crcl=78.4", "regimen=induction-60"], cwd=german, capture_output=True, text=True,
+        check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outputs"]["interval"] == "q8h"
