@@ -27,7 +27,7 @@ LANGUAGES_DIR = "site_config/languages"
 REPO = Path(__file__).resolve().parent.parent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cache key per line read
 class Words:
     """How one language writes counts, frequencies, units and doses in words."""
 
@@ -129,12 +129,14 @@ def _before(data: LineMap, rel: str, problems: Problems
 # ---------------------------------------------------------------- the current project's words
 
 _current: dict[str, Words] | None = None
+_every: tuple[Words, ...] = ()
 
 
 def install(words: dict[str, Words]) -> None:
     """Make ``words`` (per language code) the words the checks read."""
-    global _current
+    global _current, _every
     _current = dict(words)
+    _every = tuple(_current[code] for code in sorted(_current))
 
 
 def words(lang: str) -> Words:
@@ -149,8 +151,7 @@ def all_words() -> tuple[Words, ...]:
     """The words of every current site language, for rules that read any language."""
     if _current is None:
         install(_repository_words())
-    assert _current is not None
-    return tuple(_current[code] for code in sorted(_current))
+    return _every
 
 
 def _repository_words() -> dict[str, Words]:

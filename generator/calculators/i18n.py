@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from babel.numbers import format_decimal, get_decimal_symbol
+from babel.numbers import format_decimal
 
+from ..languages import decimal_symbol as decimal_symbol  # for the widget and evaluator
 from ..problems import Problems
 from .exact import for_display
 
@@ -49,10 +50,6 @@ def _loaded() -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
         load_site_config(REPO, Problems())
     assert _current is not None
     return _current
-
-
-def decimal_symbol(lang: str) -> str:
-    return str(get_decimal_symbol(lang))
 
 
 def ui(lang: str, key: str) -> str:
