@@ -42,6 +42,7 @@ class Words:
     version_words: tuple[str, ...] = ()
 
 
+NO_WORDS = Words()  # a language without a words file (check reports the file missing)
 LISTS = ("times_words", "times_suffixes", "unit_words", "dose_words", "after_dose_words",
          "version_words")
 COUNTS = ("count_words", "frequency_words")
@@ -144,7 +145,7 @@ def words(lang: str) -> Words:
     if _current is None:
         install(_repository_words())
     assert _current is not None
-    return _current.get(lang, Words())
+    return _current.get(lang, NO_WORDS)
 
 
 def all_words() -> tuple[Words, ...]:

@@ -153,10 +153,11 @@ def _words_to_digits(line: str, lang: str) -> str:
 def numbers_in_line(line: str, number: int, lang: str) -> list[Occurrence]:
     line = _words_to_digits(without_markup(line), lang)
     found: list[Occurrence] = []
+    units = _unit_words(all_words())
     for match in NUMBER.finditer(line):
         unit_match = UNIT.match(line, match.end())
         unit = unit_match.group(1).rstrip(".-") if unit_match else ""
-        if not ("/" in unit or "%" in unit or unit.lower() in _unit_words(all_words())):
+        if not ("/" in unit or "%" in unit or unit.lower() in units):
             unit = ""
         for value in parse_number(match.group(0), lang):
             found.append(Occurrence(value, match.group(0), unit, number))
