@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import pipeline, speedups
 from .calculators import CalcInputError, calc_json, check_vectors, load_calculator
+from .config import load_site_config
 from .fsutil import OutputError
 from .gitutil import GitError
 from .model import ID_PATTERN
@@ -206,6 +207,9 @@ def _calc(root: Path, args: argparse.Namespace) -> int:
         print(f"protocols calc: unknown calculator '{calc_id}'; known: {', '.join(known)}",
               file=sys.stderr)
         return 2
+    settings = Problems()
+    if load_site_config(root, settings) is None:  # the languages and strings of this project
+        raise SourceError(settings.sorted())
     spec, problems = load_calculator(path, f"{pipeline.CALCULATORS_DIR}/{calc_id}.yaml")
     problems += check_vectors(spec) if spec else []
     if spec is None or any(p.severity == "error" for p in problems):
@@ -288,7 +292,6 @@ def _withdraw(root: Path, args: argparse.Namespace) -> int:
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:
-    from .config import load_site_config
     from .scaffold import PROTOCOLS_DIR, ScaffoldError, load_templates, next_steps, scaffold
 
     problems = Problems()

@@ -1,4 +1,4 @@
-"""Load ``site_config/``: languages, fallback order, interface strings, taxonomy."""
+"""Load ``site_config/``: languages and their words, fallback order, interface strings, taxonomy."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .calculators.i18n import KEYS as CALCULATOR_KEYS
+from .calculators.i18n import install as install_calculator_strings
+from .languages import install, load_words
 from .model import DRUG_NAME, WEB_ADDRESS, Language, SiteConfig
 from .problems import Problems
 from .releases import ref_problem
@@ -16,6 +19,7 @@ SITE_FILE = "site_config/site.yaml"
 UI_FILE = "site_config/ui.yaml"
 TAXONOMY_FILE = "site_config/taxonomy.yaml"
 DRUGS_FILE = "site_config/drugs.yaml"
+CALCULATOR_STRINGS = "calculator"  # the section of ui.yaml with the calculators' strings
 
 
 def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
@@ -29,11 +33,16 @@ def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
     if not languages:
         return None
     codes = tuple(lang.code for lang in languages)
+    # The checks read the words of the project being loaded (generator/languages.py),
+    # the calculators its strings (generator/calculators/i18n.py).
+    install(load_words(root, codes, problems))
+    install_calculator_strings(codes, _calculator_strings(ui, codes, problems))
     return SiteConfig(
         site_name=_per_language(site, "site_name", codes, SITE_FILE, problems),
         languages=languages,
         fallback_order=_fallback_order(site, codes, problems),
-        ui={key: _strings(ui, key, codes, UI_FILE, problems) for key in ui},
+        ui={key: _strings(ui, key, codes, UI_FILE, problems) for key in ui
+            if key != CALCULATOR_STRINGS},
         specialties=_specialties(taxonomy, codes, problems),
         publish_review_copies=_flag(site, "publish_review_copies", problems),
         drugs=_drugs(drugs, codes, problems),
@@ -109,6 +118,20 @@ def _languages(site: LineMap, problems: Problems) -> tuple[Language, ...]:
         problems.error(SITE_FILE, raw.line, "exactly one language must have 'default: true'")
         return ()
     return tuple(result)
+
+
+def _calculator_strings(ui: LineMap, codes: tuple[str, ...],
+                        problems: Problems) -> dict[str, dict[str, str]]:
+    """The ``calculator`` section of ui.yaml: each key's text in every site language."""
+    section = ui.get(CALCULATOR_STRINGS)
+    if not isinstance(section, LineMap):
+        problems.error(UI_FILE, ui.line_of(CALCULATOR_STRINGS),
+                       f"'{CALCULATOR_STRINGS}' must map each calculator string to its texts")
+        return {}
+    missing = sorted(set(CALCULATOR_KEYS) - set(section))
+    if missing:
+        problems.error(UI_FILE, section.line, f"'{CALCULATOR_STRINGS}' lacks " + ", ".join(missing))
+    return {key: _strings(section, key, codes, UI_FILE, problems) for key in section}
 
 
 def _flag(site: LineMap, key: str, problems: Problems) -> bool:

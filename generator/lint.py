@@ -2,10 +2,12 @@
 
 - ``tel:`` and ``mailto:`` links: phone apps turn numbers such as "10.000" into
   links (the Dutch seed had ``[10.000](tel:+3110000)``); a tap must never dial.
-- A decimal point in Dutch or Indonesian text, where a comma is meant: a Dutch
-  reader reads "1.500 mg" as fifteen hundred, so "0.5" is at best ambiguous.
+- A decimal point in the text of a language that writes a decimal comma (CLDR), where
+  a comma is meant: a Dutch reader reads "1.500 mg" as fifteen hundred, so "0.5" is at
+  best ambiguous.
 - A dose without a unit: a number straight after a drug name or the word "dose"
-  with no unit after it. Drug names come from data (:func:`drug_names`).
+  with no unit after it. Drug names come from data (:func:`drug_names`), dose and unit
+  words from ``site_config/languages/<code>.yaml``.
 
 Each rule is precise rather than clever: it names the line and the text it found.
 """
@@ -18,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .languages import Words, all_words, decimal_symbol, english_name, group_symbol
 from .model import Body, Glossary, Protocol, SiteConfig
 from .numbers import without_markup
 from .problems import Problems
@@ -27,35 +30,33 @@ if TYPE_CHECKING:
     from .calculators import CalculatorSpec
 
 LINK_SCHEME = re.compile(r"\b(tel|mailto):", re.I)
-LANGUAGE_NAMES = {"nl": "Dutch", "id": "Indonesian"}
 # A number with a decimal point: not a thousands group (10.000) and not part of a
 # longer dotted token such as a date (16.02.2024) or a version after "versie".
 DECIMAL_POINT = re.compile(r"(?<![\w.,])(\d+)\.(\d+)(?![\w.,]*\d)")
 THOUSANDS = re.compile(r"^[1-9]\d{0,2}$")
-VERSION_WORD = re.compile(r"(?:versie|versi|version|v)\s*$", re.I)
 
-DOSE_WORDS = r"dose|doses|dosis|dosering|dosage"
 NUMBER_TEXT = r"\d+(?:[.,]\d+)*"
 # What every dose above has: a letter, whitespace, a digit. Lines without it (most prose)
 # are not searched for doses, which takes the drug-name pattern a while per word.
 MAY_BE_DOSE = re.compile(r"[a-z]\s+\d", re.I)
-# What may follow a dose's number: a unit, a frequency, a duration, or "of" (dose 2 of 3).
-AFTER_DOSE = re.compile(
-    r"\s*(?:[a-zµμ]*/|%|(?:mg|g|mcg|µg|μg|microgram|ng|kg|ml|l|dl|iu|ie|e|u|units?|"
-    r"eenheden|unit|mmol|µmol|μmol|meq|dd|x|times|maal|keer|kali|daily|daags|"
-    r"days?|dagen|dag|hari|weeks?|weken|minggu|h|uur|jam|of|van|dari)\b)", re.I)
 
 
-@functools.lru_cache(maxsize=8)
-def dose_pattern(drugs: frozenset[str]) -> re.Pattern[str]:
+def dose_pattern(drugs: frozenset[str], every: tuple[Words, ...] = ()) -> re.Pattern[str]:
     """A dose word or a drug name of ``drugs``, then a number (or a range).
 
     The names come from data (:func:`drug_names`), so a drug is known by its name in
-    any site language, never guessed from its ending. Longest first: of two names that
-    start alike, the longer one is found.
+    any site language, never guessed from its ending; the dose words are those of
+    ``every`` language (default: the current site languages').
     """
+    return _dose_pattern(drugs, every or all_words())
+
+
+@functools.lru_cache(maxsize=8)
+def _dose_pattern(drugs: frozenset[str], every: tuple[Words, ...]) -> re.Pattern[str]:
+    """Longest name first: of two names that start alike, the longer one is found."""
     names = "|".join(re.escape(name) for name in sorted(drugs, key=lambda n: (-len(n), n)))
-    words = f"{DOSE_WORDS}|{names}" if names else DOSE_WORDS
+    dose_words = _union(every, "dose_words")
+    words = f"{dose_words}|{names}" if names else dose_words
     return re.compile(rf"\b({words})\s+({NUMBER_TEXT}(?:\s*[-–]\s*{NUMBER_TEXT})?)(?!\d)",
                       re.I)
 
@@ -70,17 +71,39 @@ def drug_names(site: SiteConfig, glossary: Glossary,
     return frozenset(name.lower() for name in names)
 
 
+@functools.cache
+def after_dose(every: tuple[Words, ...]) -> re.Pattern[str]:
+    """What may follow a dose's number in any site language: a unit, a frequency, a
+    duration, or "of" (dose 2 of 3)."""
+    return re.compile(rf"\s*(?:[a-zµμ]*/|%|(?:{_union(every, 'after_dose_words')})\b)", re.I)
+
+
+@functools.cache
+def version_word(every: tuple[Words, ...]) -> re.Pattern[str]:
+    """A word before a dotted number that makes it a version ("versie 1.2")."""
+    return re.compile(rf"(?:{_union(every, 'version_words')})\s*$", re.I)
+
+
+def _union(every: tuple[Words, ...], key: str) -> str:
+    """The words under ``key`` of every language, as alternatives, longest first."""
+    found = {word for each in every for word in getattr(each, key)}
+    return "|".join(re.escape(w) for w in sorted(found, key=lambda w: (-len(w), w))) or "(?!)"
+
+
 @dataclass(frozen=True)
 class Lint:
-    """What every rule may read besides the line: the protocol and the dose pattern."""
+    """What every rule may read besides the line: the protocol, the dose pattern and the
+    words of the site languages."""
 
     protocol: Protocol
     dose: re.Pattern[str]
+    every: tuple[Words, ...]
 
 
 def lint_protocol(protocol: Protocol, problems: Problems,
                   drugs: frozenset[str] = frozenset()) -> None:
-    lint = Lint(protocol, dose_pattern(drugs))
+    every = all_words()
+    lint = Lint(protocol, dose_pattern(drugs, every), every)
     for body in protocol.bodies.values():
         for number, line in prose_lines(body):
             text = without_markup(line)  # the same for every rule that reads text, not markup
@@ -99,16 +122,16 @@ def _contact_links(lint: Lint, body: Body, number: int, markup: str, text: str,
 
 def _decimal_point(lint: Lint, body: Body, number: int, markup: str, text: str,
                    problems: Problems) -> None:
-    if body.lang not in LANGUAGE_NAMES:
+    if decimal_symbol(body.lang) != ",":
         return
     for match in DECIMAL_POINT.finditer(text):
         whole, fraction = match.groups()
-        if len(fraction) == 3 and THOUSANDS.match(whole):
+        if len(fraction) == 3 and THOUSANDS.match(whole) and group_symbol(body.lang) == ".":
             continue  # 10.000 is ten thousand in Dutch and Indonesian
-        if VERSION_WORD.search(text[: match.start()]):
+        if version_word(lint.every).search(text[: match.start()]):
             continue
         problems.warning(body.path, number,
-                         f"decimal point in {LANGUAGE_NAMES[body.lang]} text: "
+                         f"decimal point in {english_name(body.lang)} text: "
                          f"'{match.group(0)}'", f"write {whole},{fraction}")
 
 
@@ -117,7 +140,7 @@ def _dose_without_unit(lint: Lint, body: Body, number: int, markup: str, text: s
     if not MAY_BE_DOSE.search(text):
         return
     for match in lint.dose.finditer(text):
-        if AFTER_DOSE.match(text, match.end()):
+        if after_dose(lint.every).match(text, match.end()):
             continue
         problems.error(body.path, number,
                        f"dose without a unit: '{match.group(1)} {match.group(2)}'",

@@ -5,10 +5,12 @@ translation error that harms patients. For every translation of the protocol's
 current version, the numbers of each section (heading id) of the original must
 be those of the same section of the translation, compared as numbers:
 
-- "10.000" in Dutch or Indonesian is ten thousand, "0,5" a half; English writes
-  "10,000" and "0.5";
+- numbers are read in the language's own notation (CLDR's decimal and group
+  symbols): "10.000" in Dutch or Indonesian is ten thousand, "0,5" a half; English
+  writes "10,000" and "0.5";
 - a frequency written in words carries its number: "twice daily", "dua kali
-  sehari" and "tweemaal daags" carry a 2, as "2 dd" and "2dd" do.
+  sehari" and "tweemaal daags" carry a 2, as "2 dd" and "2dd" do (the words of each
+  language are data: ``site_config/languages/<code>.yaml``).
 
 A deliberate difference is acknowledged in the translation's front matter under
 ``number_exceptions``, with a reason, so it stays visible to every reviewer.
@@ -21,11 +23,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
+from .languages import Words, all_words, decimal_symbol, group_symbol, words
 from .model import Body, NumberException, Protocol
 from .problems import Problems
 from .prose import prose_lines
@@ -35,12 +39,6 @@ from .yamlpos import LineList, LineMap
 
 NUMBER = re.compile(r"(?<!\w)(?<![^\W\d_]-)\d+(?:[.,]\d+)*")
 UNIT = re.compile(r"\s?([^\W\d_][\w/µμ°%-]{0,11}|%)")
-# Words shown after a number in messages; anything else is not a unit ("7 geen").
-UNIT_WORDS = frozenset(["mg", "g", "kg", "mcg", "µg", "μg", "ng", "ml", "l", "dl", "iu", "u", "ie", "mmol", "umol", "µmol", "μmol", "mol", "meq", "h", "hr", "hrs", "uur", "jam", "min", "d", "dd", "dag", "dagen", "day", "days", "hari", "w", "wk", "week", "weeks", "weken", "minggu", "month", "months", "maand", "maanden", "bulan", "x", "log", "kali", "keer", "times"])
-ENGLISH_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-DOTTED_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
-PLAIN_POINT = re.compile(r"^\d+(\.\d+)?$")
-PLAIN_COMMA = re.compile(r"^\d+(,\d+)?$")
 
 # Markup whose digits are not clinical numbers; replaced before numbers are read. Each
 # pattern comes with a text it cannot match without (or None): a line without that text
@@ -67,22 +65,6 @@ def without_markup(line: str) -> str:
     return line
 
 
-COUNT_WORDS = {
-    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
-    "nl": {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6},
-    "id": {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6},
-}
-# Frequencies in words: "<count> times", and the single words for once/twice.
-FREQUENCY = {
-    "en": (r"\b({counts})\s+times\b", {"once": 1, "twice": 2, "thrice": 3}),
-    "nl": (r"\b({counts})(?:maal|\s+maal|\s+keer)\b",
-           {"eenmaal": 1, "eenmalig": 1, "tweemaal": 2, "driemaal": 3, "viermaal": 4}),
-    # "sekali" alone also means "very"; only before a period of time is it "once".
-    "id": (r"\b({counts})\s+kali\b", {}),
-}
-ID_ONCE = re.compile(r"\bsekali(?=\s+(?:sehari|seminggu|sebulan|setiap|tiap|per)\b)", re.I)
-
-
 @dataclass(frozen=True)
 class Occurrence:
     value: Decimal
@@ -103,42 +85,64 @@ class Section:
 
 
 def parse_number(text: str, lang: str) -> list[Decimal]:
-    """One written number in ``lang``'s notation; a list of several when it is one."""
-    if lang == "en":
-        if ENGLISH_GROUPED.match(text):
-            return [Decimal(text.replace(",", ""))]
-        if PLAIN_POINT.match(text):
-            return [Decimal(text)]
-    else:
-        if DOTTED_GROUPED.match(text):
-            return [Decimal(text.replace(".", "").replace(",", "."))]
-        if PLAIN_COMMA.match(text):
-            return [Decimal(text.replace(",", "."))]
-        if PLAIN_POINT.match(text):
-            # "0.5" where "0,5" is meant: read as meant; the lint warns about it.
-            return [Decimal(text)]
+    """One written number in ``lang``'s notation (CLDR); a list of several when it is one."""
+    decimal, grouped, plain = _notation(lang)
+    if grouped is not None and grouped.match(text):
+        return [Decimal(text.replace(group_symbol(lang), "").replace(decimal, "."))]
+    if plain.match(text):
+        return [Decimal(text.replace(decimal, "."))]
+    if decimal != "." and PLAIN_POINT.match(text):
+        # "0.5" where "0,5" is meant: read as meant; the lint warns about it.
+        return [Decimal(text)]
     # "1,5,7" or "1.2.3": a list of numbers, not one.
     return [Decimal(part) for part in re.split(r"[.,]", text)]
 
 
+PLAIN_POINT = re.compile(r"^\d+(\.\d+)?$")
+
+
 @functools.cache
-def _frequency_rules(lang: str) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], Any], ...]]:
-    """The rewrites of :func:`_words_to_digits` in ``lang``, in order, and a pattern that
-    finds a word every one of them needs ("times", "maal", "kali", ...)."""
-    pattern, singles = FREQUENCY.get(lang, FREQUENCY["en"])
-    counts = COUNT_WORDS.get(lang, COUNT_WORDS["en"])
-    rules: list[tuple[re.Pattern[str], Any]] = [
-        (re.compile(pattern.format(counts="|".join(counts)), re.I),
-         lambda m: f" {counts[m.group(1).lower()]} ")]
-    rules += [(re.compile(rf"\b{word}\b", re.I), f" {value} ") for word, value in singles.items()]
-    if lang == "id":
-        rules.append((ID_ONCE, " 1 "))
-    needed = {"en": ["times"], "nl": ["maal", "keer"], "id": ["kali"]}.get(lang, ["times"])
-    return re.compile("|".join([*needed, *singles]), re.I), tuple(rules)
+def _notation(lang: str) -> tuple[str, re.Pattern[str] | None, re.Pattern[str]]:
+    """The decimal symbol, a grouped number ("10,000.5") and a plain one ("0.5") in ``lang``.
+
+    Only "." and "," are read as symbols (NUMBER finds no other); a language that groups
+    digits otherwise (a space) has no grouped pattern.
+    """
+    decimal, group = decimal_symbol(lang), group_symbol(lang)
+    if decimal not in ".,":
+        decimal = "."
+    point = re.escape(decimal)
+    grouped = (re.compile(rf"^\d{{1,3}}({re.escape(group)}\d{{3}})+({point}\d+)?$")
+               if group in ".," and group != decimal else None)
+    return decimal, grouped, re.compile(rf"^\d+({point}\d+)?$")
+
+
+@functools.cache
+def _frequency_rules(lang_words: Words) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], Any], ...]]:
+    """The rewrites of :func:`_words_to_digits` for one language's words, in order, and a
+    pattern that finds a word every one of them needs ("times", "maal", "kali", ...)."""
+    counts = dict(lang_words.count_words)
+    rules: list[tuple[re.Pattern[str], Any]] = []
+    after = [f"\\s+(?:{_any(lang_words.times_words)})"] if lang_words.times_words else []
+    endings = [*map(re.escape, lang_words.times_suffixes), *after]
+    if counts and endings:
+        rules.append((re.compile(rf"\b({_any(counts)})(?:{'|'.join(endings)})\b", re.I),
+                      lambda m: f" {counts[m.group(1).lower()]} "))
+    rules += [(re.compile(rf"\b{re.escape(word)}\b", re.I), f" {value} ")
+              for word, value in lang_words.frequency_words]
+    rules += [(re.compile(rf"\b{re.escape(word)}(?=\s+(?:{_any(before)})\b)", re.I), f" {value} ")
+              for word, value, before in lang_words.frequency_words_before]
+    needed = [*lang_words.times_words, *lang_words.times_suffixes, *dict(lang_words.frequency_words),
+              *(word for word, _, _ in lang_words.frequency_words_before)]
+    return re.compile(_any(needed) if needed else r"(?!)", re.I), tuple(rules)
+
+
+def _any(words: Iterable[str]) -> str:
+    return "|".join(re.escape(word) for word in words)
 
 
 def _words_to_digits(line: str, lang: str) -> str:
-    needs, rules = _frequency_rules(lang)
+    needs, rules = _frequency_rules(words(lang))
     if not needs.search(line):
         return line
     for regex, replacement in rules:
@@ -149,14 +153,22 @@ def _words_to_digits(line: str, lang: str) -> str:
 def numbers_in_line(line: str, number: int, lang: str) -> list[Occurrence]:
     line = _words_to_digits(without_markup(line), lang)
     found: list[Occurrence] = []
+    units = _unit_words(all_words())
     for match in NUMBER.finditer(line):
         unit_match = UNIT.match(line, match.end())
         unit = unit_match.group(1).rstrip(".-") if unit_match else ""
-        if not ("/" in unit or "%" in unit or unit.lower() in UNIT_WORDS):
+        if not ("/" in unit or "%" in unit or unit.lower() in units):
             unit = ""
         for value in parse_number(match.group(0), lang):
             found.append(Occurrence(value, match.group(0), unit, number))
     return found
+
+
+@functools.cache
+def _unit_words(every: tuple[Words, ...]) -> frozenset[str]:
+    """Words shown after a number in messages: the units of every site language, since a
+    translation may keep the original's unit; anything else is not a unit ("7 geen")."""
+    return frozenset(unit for each in every for unit in each.unit_words)
 
 
 def sections(body: Body) -> list[Section]:

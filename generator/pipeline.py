@@ -32,6 +32,8 @@ from .fsutil import (
 )
 from .glossary import load_glossary
 from .history import render_history
+from .languages import install as install_words
+from .languages import load_words
 from .lint import drug_names, lint_protocol
 from .load import PROTOCOLS_DIR, load_protocol, protocol_folders
 from .model import Project, Protocol
@@ -118,8 +120,15 @@ def read_and_check(root: Path, names: list[str], languages: tuple[str, ...],
         return _read_and_check(root, names, languages, drugs)
     half = len(names) // 2
     with workers.pool(1) as running:
-        later = running.apply_async(_read_and_check, (root, names[half:], languages, drugs))
+        later = running.apply_async(_read_and_check_elsewhere, (root, names[half:], languages, drugs))
         return _read_and_check(root, names[:half], languages, drugs) + later.get()
+
+
+def _read_and_check_elsewhere(root: Path, names: list[str], languages: tuple[str, ...],
+                              drugs: frozenset[str]) -> list[tuple[Protocol | None, list[Problem]]]:
+    """:func:`_read_and_check` in a new process, which first reads the languages' words."""
+    install_words(load_words(root, languages, Problems()))
+    return _read_and_check(root, names, languages, drugs)
 
 
 def _read_and_check(root: Path, names: list[str], languages: tuple[str, ...],

@@ -175,9 +175,8 @@ def _escape_heading(text: str) -> str:
 
 @functools.cache  # thousands of pages ask for the same few names and dates
 def language_name(code: str, reader: str) -> str:
-    """The language's name in the reader's language, from CLDR (Babel)."""
-    name = str(Locale.parse(reader).languages.get(code, code))
-    return name[:1].upper() + name[1:] if reader == "en" else name
+    """The language's name in the reader's language, as CLDR (Babel) writes it in a sentence."""
+    return str(Locale.parse(reader).languages.get(code, code))
 
 
 @functools.cache

@@ -13,6 +13,19 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+
+def _site_languages() -> tuple[tuple[str, ...], str]:
+    """The repository's site languages (site_config/site.yaml) and its default one."""
+    import yaml
+
+    listed = yaml.safe_load((REPO / "site_config/site.yaml").read_text(encoding="utf-8"))
+    codes = tuple(str(lang["code"]) for lang in listed["languages"])
+    return codes, next(str(lang["code"]) for lang in listed["languages"] if lang.get("default"))
+
+
+# Tests that mean "every site language" read them here, so a fourth one is tested too.
+SITE_LANGUAGES, DEFAULT_LANGUAGE = _site_languages()
+
 MINIMAL_YAML = """\
 id: {id}
 version: "1.0"
@@ -39,6 +52,19 @@ Text.
 """
 
 ProjectFactory = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True)
+def _repository_languages() -> Iterator[None]:
+    """Each test starts with this repository's language data: loading a project makes its
+    words and calculator strings current (generator/languages.py, calculators/i18n.py), and
+    one test's project must not decide another's strings."""
+    from generator import languages
+    from generator.calculators import i18n
+
+    languages._current = None
+    i18n._current = None
+    yield
 
 
 def copy_seed_project(root: Path) -> Path:

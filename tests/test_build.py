@@ -13,9 +13,9 @@ from generator import pipeline
 from generator.cli import main
 from generator.problems import SourceError
 
-from .conftest import ProjectFactory
+from .conftest import SITE_LANGUAGES, ProjectFactory
 
-LANGS = ("en", "nl", "id")
+LANGS = SITE_LANGUAGES
 PROTOCOLS = {"cmv-icu": "nl", "cmv-recurrent-anemia": "id"}
 CAPTIONS = {"en": "Document control", "nl": "Documentbeheer", "id": "Kendali dokumen"}
 

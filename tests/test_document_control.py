@@ -14,7 +14,7 @@ from generator import pipeline
 from generator.load import load_protocol
 from generator.problems import Problems
 
-from .conftest import MINIMAL_BODY, MINIMAL_YAML, ProjectFactory
+from .conftest import MINIMAL_BODY, MINIMAL_YAML, SITE_LANGUAGES, ProjectFactory
 
 P = "protocol_src/protocols/acme"
 
@@ -37,7 +37,7 @@ def _load(yaml_text: str) -> tuple[object, list[str]]:
         (folder / "protocol.yaml").write_text(yaml_text, encoding="utf-8")
         (folder / "en.md").write_text(MINIMAL_BODY.format(title="Acme"), encoding="utf-8")
         found = Problems()
-        protocol = load_protocol(folder, P, ("en", "nl", "id"), found)
+        protocol = load_protocol(folder, P, SITE_LANGUAGES, found)
         return protocol, [p.format() for p in found.items]
 
 
@@ -128,7 +128,7 @@ def test_review_copies_only_where_the_site_allows_them_and_drafts_never(
     root = _statuses_project(make_project)
     _site_setting(root, setting)
     files = _rendered(root)
-    for lang in ("en", "nl", "id"):
+    for lang in SITE_LANGUAGES:
         pages = {rel.rsplit("/", 1)[1][:-3] for rel in files
                  if rel.startswith(f"{lang}/protocols/")}
         assert pages == published

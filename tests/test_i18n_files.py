@@ -14,7 +14,9 @@ from generator import i18n_files, mkdocs_site
 from generator.config import load_site_config
 from generator.problems import Problems
 
-LANGS = ["en", "nl", "id"]
+from .conftest import DEFAULT_LANGUAGE, SITE_LANGUAGES
+
+LANGS = list(SITE_LANGUAGES)
 ATTRIBUTES = ("src_uri", "dest_uri", "abs_src_path", "abs_dest_path", "url", "name",
               "inclusion", "locale", "localization", "locale_alternate_of", "norm_src_uri")
 
@@ -55,8 +57,8 @@ def test_every_file_as_the_plugin_makes_it(seed_build: Path, tmp_path: Path, cur
     config = _config(seed_build, tmp_path / "site")
     config["use_directory_urls"] = use_directory_urls
     for file in _files(config, docs):
-        theirs = i18n_files.original(file, current, "en", LANGS, config)
-        ours = i18n_files.create_i18n_file(file, current, "en", LANGS, config)
+        theirs = i18n_files.original(file, current, DEFAULT_LANGUAGE, LANGS, config)
+        ours = i18n_files.create_i18n_file(file, current, DEFAULT_LANGUAGE, LANGS, config)
         assert _state(ours) == _state(theirs), file.src_uri
 
 

@@ -13,7 +13,7 @@ from generator.collate import initial, sort_key
 from generator.graph import build_graph
 from generator.indexes import nav_entries
 
-from .conftest import MINIMAL_BODY, MINIMAL_YAML, ProjectFactory, minimal_protocol
+from .conftest import MINIMAL_BODY, MINIMAL_YAML, SITE_LANGUAGES, ProjectFactory, minimal_protocol
 from .test_build import page_file
 
 TODAY = date(2026, 11, 22)
@@ -119,14 +119,14 @@ def test_anchor_link_works_on_a_fallback_page(pages: dict[str, str], site: Path)
 
 
 def test_citations_are_numbered_with_a_linked_reference(pages: dict[str, str]) -> None:
-    for lang in ("en", "nl", "id"):
+    for lang in SITE_LANGUAGES:
         page = pages[f"{lang}/protocols/cmv-prophylaxis.md"]
         assert '<a href="#cite-smith">[1]</a>' in page
         assert 'href="https://pubmed.ncbi.nlm.nih.gov/12345678/"' in page
 
 
 def test_translation_status_of_each_language(pages: dict[str, str]) -> None:
-    kinds = {lang: pages[f"{lang}/protocols/cmv-prophylaxis.md"] for lang in ("en", "nl", "id")}
+    kinds = {lang: pages[f"{lang}/protocols/cmv-prophylaxis.md"] for lang in SITE_LANGUAGES}
     assert 'data-page-kind="original"' in kinds["en"]
     assert "Vertaling van versie 1.0, verouderd (huidige versie 2.0)" in kinds["nl"]
     assert "!!! warning outdated-translation" in kinds["nl"]

@@ -12,7 +12,7 @@ import pytest
 from generator import mkdocs_site, pipeline
 from generator.fsutil import write_tree
 
-from .conftest import MINIMAL_YAML, ProjectFactory
+from .conftest import MINIMAL_YAML, SITE_LANGUAGES, ProjectFactory
 
 P = "protocol_src/protocols"
 
@@ -51,7 +51,7 @@ def three_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
                               f"---\ntitle: Extra {n} {lang}\n"
                               + ("" if lang == "en" else 'translation_of_version: "1.0"\n')
                               + f"---\n\n## Dosing {{#dosing}}\n\nText {links}.\n"
-                              for lang in ("en", "nl", "id")}})
+                              for lang in SITE_LANGUAGES}})
     loaded = pipeline.load(root)
     assert not loaded.problems.errors, loaded.problems.sorted()
     write_tree(pipeline.render(loaded, date(2026, 1, 1), include_unpublished=False),

@@ -13,7 +13,7 @@ import pytest
 from generator import pipeline
 from generator.problems import Problem, SourceError
 
-from .conftest import ProjectFactory, minimal_protocol
+from .conftest import SITE_LANGUAGES, ProjectFactory, minimal_protocol
 
 P = "protocol_src/protocols"
 TODAY = date(2026, 1, 1)
@@ -118,10 +118,10 @@ def test_sources_read_in_two_processes_are_those_read_in_one(
                          f"{P}/three/protocol.yaml": "id: three\n"}, seeds=True)
     names = sorted(path.name for path in (root / P).iterdir())
     assert len(names) >= 5
-    one = pipeline._read_and_check(root, names, ("en", "nl", "id"))
+    one = pipeline._read_and_check(root, names, SITE_LANGUAGES)
     alone = pipeline.load(root)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 2)
-    two = pipeline.read_and_check(root, names, ("en", "nl", "id"))
+    two = pipeline.read_and_check(root, names, SITE_LANGUAGES)
     assert two == one
     assert any(found for _, found in one) and sum(p is not None for p, _ in one) >= 4
     together = pipeline.load(root)

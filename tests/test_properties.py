@@ -195,12 +195,13 @@ DOSE = lint.dose_pattern(lint.drug_names(_LOADED.site, _LOADED.glossary,
 
 def _same_as_every_rule(line: str, lang: str) -> None:
     from generator import numbers
+    from generator.languages import words as words_of
 
     expected = line
     for pattern, replacement, _ in numbers.NOT_PROSE:
         expected = pattern.sub(replacement, expected)
     assert numbers.without_markup(line) == expected, line
-    _, rules = numbers._frequency_rules(lang)
+    _, rules = numbers._frequency_rules(words_of(lang))
     words = expected
     for regex, replacement in rules:
         words = regex.sub(replacement, words)

@@ -15,7 +15,7 @@ from generator.load import load_body
 from generator.problems import Problems
 from generator.scaffold import TEMPLATE_FILE, load_templates, scaffold
 
-from .conftest import REPO, ProjectFactory, minimal_protocol
+from .conftest import REPO, SITE_LANGUAGES, ProjectFactory, minimal_protocol
 
 
 def test_new_protocol_passes_check(make_project: ProjectFactory,
@@ -107,7 +107,7 @@ def test_new_protocol_is_in_the_editors_language(make_project: ProjectFactory,
                                                "Monitoring"]
 
 
-@pytest.mark.parametrize("lang", ["en", "nl", "id"])
+@pytest.mark.parametrize("lang", SITE_LANGUAGES)
 def test_every_language_template_gives_a_clean_draft(make_project: ProjectFactory,
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      lang: str) -> None:
@@ -116,14 +116,14 @@ def test_every_language_template_gives_a_clean_draft(make_project: ProjectFactor
     assert main(["new", "draft-one", "--lang", lang]) == 0
     assert pipeline.check(root).errors == []
     body = pipeline.load(root).project.protocols["draft-one"].bodies[lang]
-    template = load_templates(REPO, ("en", "nl", "id"), Problems())[lang]
+    template = load_templates(REPO, SITE_LANGUAGES, Problems())[lang]
     assert body.title == template.texts["title"]
     assert body.summary == template.texts["summary"]
 
 
 def test_templates_share_their_section_ids() -> None:
     problems = Problems()
-    templates = load_templates(REPO, ("en", "nl", "id"), problems)
+    templates = load_templates(REPO, SITE_LANGUAGES, problems)
     assert problems.items == []
     ids = {lang: [s.id for s in t.sections] for lang, t in templates.items()}
     assert ids["nl"] == ids["en"] == ids["id"]

@@ -30,11 +30,11 @@ from generator import pipeline
 from generator.load import load_body, load_protocol
 from generator.problems import Problems
 
-from .conftest import REPO, ProjectFactory
+from .conftest import REPO, SITE_LANGUAGES, ProjectFactory
 
 SCHEMAS = REPO / "schemas"
 BAD = Path(__file__).parent / "bad_sources"
-LANGS = ("en", "nl", "id")
+LANGS = SITE_LANGUAGES
 
 
 @cache
@@ -52,6 +52,8 @@ def schema_for(rel: str) -> str | None:
         return "calculator"
     if rel == "protocol_src/glossary.yaml":
         return "glossary"
+    if rel.startswith("site_config/languages/") and rel.endswith(".yaml"):
+        return "language"
     if rel.startswith("site_config/") and rel.endswith(".yaml") and len(parts) == 2:
         return parts[1].removesuffix(".yaml")
     return None
@@ -112,7 +114,7 @@ def test_every_source_of_the_repository_is_valid(make_project: ProjectFactory) -
     rels = sources(root)
     assert {schema_for(rel) for rel in rels} == {
         "protocol", "front-matter", "calculator", "glossary", "site", "ui", "taxonomy",
-        "drugs", "scaffold"}
+        "drugs", "scaffold", "language"}
     assert {rel: schema_errors(root / rel, rel) for rel in rels} == {rel: [] for rel in rels}
 
 
@@ -286,6 +288,9 @@ def test_schema_and_check_agree_on_front_matter(doc: dict[str, Any]) -> None:
     ("site_config/drugs.yaml", ("\nnl:\n", "\nfr:\n")),
     ("site_config/taxonomy.yaml", ("    nl: Hematologie\n", "")),
     ("site_config/ui.yaml", ("  nl: Versie\n", "")),
+    ("site_config/ui.yaml", ('    nl: "Bron"\n', "")),
+    ("site_config/languages/nl.yaml", ("times_suffixes: [maal]\n", "")),
+    ("site_config/languages/id.yaml", ("{count: 1, before:", "{count: 0, before:")),
     ("site_config/site.yaml", ("    default: true\n", "")),
 ])
 def test_schema_and_check_agree_on_broken_settings(make_project: ProjectFactory, rel: str,

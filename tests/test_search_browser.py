@@ -13,11 +13,11 @@ import pytest
 
 from generator.search import LOADER, RESULTS_PER_PAGE, first_query_bytes
 
-from .conftest import REPO
+from .conftest import REPO, SITE_LANGUAGES
 from .servers import export_tree, nginx_binary, nginx_server, require
 
 pytestmark = pytest.mark.browser
-LANGS = ("en", "nl", "id")
+LANGS = SITE_LANGUAGES
 # Words of each language's seed pages in inflected forms, so a hit needs that
 # language's stemmer; the alias and glossary expansions are in no running text.
 STEMMED = {"en": "reactivations", "nl": "behandelingen", "id": "pengobatannya"}

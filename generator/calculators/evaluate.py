@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from . import expr as ex
 from .exact import parse_decimal
-from .i18n import DECIMAL_SYMBOL, message, not_approved, ui
+from .i18n import decimal_symbol, message, not_approved, ui
 from .spec import (
     Band,
     CalculatorSpec,
@@ -91,7 +91,7 @@ def ambiguous_message(template: str, text: str, lang: str) -> str:
     assert match is not None
     sign, whole, fraction = match.groups()
     digits = fraction.rstrip("0")
-    decimal = sign + whole + (DECIMAL_SYMBOL[lang] + digits if digits else "")
+    decimal = sign + whole + (decimal_symbol(lang) + digits if digits else "")
     return (template.replace("{text}", text).replace("{grouped}", sign + whole + fraction)
             .replace("{decimal}", decimal))
 

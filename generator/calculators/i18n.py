@@ -1,4 +1,4 @@
-"""The calculators' own interface strings, per site language.
+"""The calculators' interface strings, per site language (``calculator`` in site_config/ui.yaml).
 
 Validation messages are rendered here, in Python, for one input and one language, and
 the browser gets the finished strings in the page's JSON. So the page and
@@ -10,163 +10,55 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from babel.numbers import format_decimal, get_decimal_symbol
+from babel.numbers import format_decimal
 
+from ..languages import decimal_symbol as decimal_symbol  # for the widget and evaluator
+from ..problems import Problems
 from .exact import for_display
 
-LANGUAGES: tuple[str, ...] = ("en", "nl", "id")
-DECIMAL_SYMBOL = {lang: get_decimal_symbol(lang) for lang in LANGUAGES}
+# Every key the calculators use; check reports a key that ui.yaml lacks.
+KEYS: tuple[str, ...] = (
+    "missing", "choose", "not_number", "not_whole", "range", "implausible", "bad_choice",
+    "impossible", "not_approved_dose", "not_approved_clearance", "not_approved_trend", "ambiguous",
+    "placeholder_choice", "result", "details", "details_with_table", "details_without_table",
+    "unavailable", "formula", "table", "band", "source", "version", "status", "limits", "notes",
+    "empty", "chart_start", "chart_end", "chart_target", "day", "whole", "status_draft",
+    "status_review", "status_approved", "status_retired", "link_waiting", "link_implausible",
+    "link_typed", "link_restore",
+)
 
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "missing": "{label}: enter a value.",
-        "choose": "{label}: choose an option.",
-        "not_number": "{label}: enter a number, for example 72.5 or 72,5.",
-        "not_whole": "{label}: enter a whole number, without dots, commas or spaces.",
-        "range": "{label}: must be between {min} and {max}{unit}.",
-        "implausible": "{label}: outside the plausible range {min} to {max}{unit}. Check the value.",
-        "bad_choice": "{label}: choose one of the listed options.",
-        "impossible": "These values do not give a valid result. Check the inputs.",
-        "not_approved_dose": "Not yet approved: verify every dose against the product label.",
-        "not_approved_clearance": "Not yet approved: check the clearance by hand before you "
-        "use it.",
-        "not_approved_trend": "Not yet approved: check the decline by hand before you use it.",
-        "ambiguous": "{label}: “{text}” could mean {grouped} or {decimal}. Type {grouped} or "
-        "{decimal}.",
-        "placeholder_choice": "Choose…",
-        "result": "Result",
-        "details": "How this is calculated",
-        "details_with_table": "formula, dosing table, accepted input, source",
-        "details_without_table": "formula, accepted input, source",
-        "unavailable": "The calculator could not be loaded: no result. Reload the page.",
-        "formula": "Formula",
-        "table": "Dosing table",
-        "band": "Band",
-        "source": "Source",
-        "version": "Calculator version",
-        "status": "Status",
-        "limits": "Accepted input",
-        "notes": "Notes",
-        "empty": "—",
-        "chart_start": "start",
-        "chart_end": "end",
-        "chart_target": "target: a decline of more than 1 log per week",
-        "day": "day",
-        "whole": "whole number",
-        "status_draft": "draft",
-        "status_review": "in review",
-        "status_approved": "approved",
-        "status_retired": "retired",
-        "link_waiting": "{label}: no result there yet.",
-        "link_implausible": "{label}: {value} is above {max}, which is implausible. Check the "
-        "inputs there; the value is not used here.",
-        "link_typed": "Typed here by hand: the calculated value is not used.",
-        "link_restore": "Use the calculated value",
-    },
-    "nl": {
-        "missing": "{label}: vul een waarde in.",
-        "choose": "{label}: kies een optie.",
-        "not_number": "{label}: vul een getal in, bijvoorbeeld 72,5 of 72.5.",
-        "not_whole": "{label}: vul een geheel getal in, zonder punten, komma's of spaties.",
-        "range": "{label}: moet tussen {min} en {max}{unit} liggen.",
-        "implausible": "{label}: buiten het aannemelijke bereik {min} tot {max}{unit}. "
-        "Controleer de waarde.",
-        "bad_choice": "{label}: kies een van de opties.",
-        "impossible": "Deze waarden geven geen geldige uitkomst. Controleer de invoer.",
-        "not_approved_dose": "Nog niet goedgekeurd: controleer elke dosis met de "
-        "productinformatie.",
-        "not_approved_clearance": "Nog niet goedgekeurd: controleer de klaring zelf voordat u "
-        "die gebruikt.",
-        "not_approved_trend": "Nog niet goedgekeurd: controleer de daling zelf voordat u die "
-        "gebruikt.",
-        "ambiguous": "{label}: ‘{text}’ kan {grouped} of {decimal} betekenen. Typ {grouped} of "
-        "{decimal}.",
-        "placeholder_choice": "Kies…",
-        "result": "Uitkomst",
-        "details": "Hoe dit berekend wordt",
-        "details_with_table": "formule, doseringstabel, geaccepteerde invoer, bron",
-        "details_without_table": "formule, geaccepteerde invoer, bron",
-        "unavailable": "De rekenhulp kon niet worden geladen: geen uitkomst. Laad de pagina opnieuw.",
-        "formula": "Formule",
-        "table": "Doseringstabel",
-        "band": "Bereik",
-        "source": "Bron",
-        "version": "Versie van de calculator",
-        "status": "Status",
-        "limits": "Geaccepteerde invoer",
-        "notes": "Opmerkingen",
-        "empty": "—",
-        "chart_start": "begin",
-        "chart_end": "eind",
-        "chart_target": "doel: een daling van meer dan 1 log per week",
-        "day": "dag",
-        "whole": "geheel getal",
-        "status_draft": "concept",
-        "status_review": "in beoordeling",
-        "status_approved": "goedgekeurd",
-        "status_retired": "ingetrokken",
-        "link_waiting": "{label}: daar nog geen uitkomst.",
-        "link_implausible": "{label}: {value} is hoger dan {max} en dus niet aannemelijk. "
-        "Controleer daar de invoer; de waarde wordt hier niet gebruikt.",
-        "link_typed": "Hier met de hand ingevuld: de berekende waarde wordt niet gebruikt.",
-        "link_restore": "Gebruik de berekende waarde",
-    },
-    "id": {
-        "missing": "{label}: isi nilainya.",
-        "choose": "{label}: pilih salah satu.",
-        "not_number": "{label}: isi angka, misalnya 72,5 atau 72.5.",
-        "not_whole": "{label}: isi bilangan bulat, tanpa titik, koma, atau spasi.",
-        "range": "{label}: harus antara {min} dan {max}{unit}.",
-        "implausible": "{label}: di luar rentang yang masuk akal {min} sampai {max}{unit}. "
-        "Periksa nilainya.",
-        "bad_choice": "{label}: pilih salah satu pilihan yang ada.",
-        "impossible": "Nilai ini tidak memberikan hasil yang sah. Periksa masukan.",
-        "not_approved_dose": "Belum disetujui: periksa setiap dosis dengan label produk.",
-        "not_approved_clearance": "Belum disetujui: periksa sendiri klirens ini sebelum "
-        "dipakai.",
-        "not_approved_trend": "Belum disetujui: periksa sendiri penurunan ini sebelum dipakai.",
-        "ambiguous": "{label}: “{text}” bisa berarti {grouped} atau {decimal}. Ketik {grouped} "
-        "atau {decimal}.",
-        "placeholder_choice": "Pilih…",
-        "result": "Hasil",
-        "details": "Cara perhitungan",
-        "details_with_table": "rumus, tabel dosis, masukan yang diterima, sumber",
-        "details_without_table": "rumus, masukan yang diterima, sumber",
-        "unavailable": "Kalkulator gagal dimuat: tidak ada hasil. Muat ulang halaman.",
-        "formula": "Rumus",
-        "table": "Tabel dosis",
-        "band": "Rentang",
-        "source": "Sumber",
-        "version": "Versi kalkulator",
-        "status": "Status",
-        "limits": "Masukan yang diterima",
-        "notes": "Catatan",
-        "empty": "—",
-        "chart_start": "awal",
-        "chart_end": "akhir",
-        "chart_target": "target: penurunan lebih dari 1 log per minggu",
-        "day": "hari",
-        "whole": "bilangan bulat",
-        "status_draft": "draf",
-        "status_review": "sedang ditinjau",
-        "status_approved": "disetujui",
-        "status_retired": "ditarik",
-        "link_waiting": "{label}: belum ada hasil di sana.",
-        "link_implausible": "{label}: {value} lebih dari {max}, jadi tidak masuk akal. Periksa "
-        "masukan di sana; nilai ini tidak dipakai di sini.",
-        "link_typed": "Diisi manual di sini: nilai hasil hitungan tidak dipakai.",
-        "link_restore": "Pakai nilai hasil hitungan",
-    },
-}
+_current: tuple[tuple[str, ...], dict[str, dict[str, str]]] | None = None
+
+
+def install(languages: tuple[str, ...], strings: dict[str, dict[str, str]]) -> None:
+    """Make ``strings`` (key -> language -> text) the strings of the site ``languages``."""
+    global _current
+    _current = (tuple(languages), {key: dict(texts) for key, texts in strings.items()})
+
+
+def languages() -> tuple[str, ...]:
+    """The site languages, in which every calculator text must be written."""
+    return _loaded()[0]
+
+
+def _loaded() -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
+    if _current is None:
+        # Not loaded by a build or check yet: this repository's own settings.
+        from ..config import load_site_config
+        from ..languages import REPO
+
+        load_site_config(REPO, Problems())
+    assert _current is not None
+    return _current
 
 
 def ui(lang: str, key: str) -> str:
-    return UI[lang][key]
+    return _loaded()[1][key][lang]
 
 
 def not_approved(lang: str, gives: str) -> str:
     """The status notice of a calculator that is not approved, naming what it gives."""
-    return UI[lang][f"not_approved_{gives}"]
+    return ui(lang, f"not_approved_{gives}")
 
 
 def number(value: Fraction | float, lang: str) -> str:
@@ -176,7 +68,7 @@ def number(value: Fraction | float, lang: str) -> str:
 
 def message(lang: str, key: str, label: str, unit: str = "", low: Fraction | float = 0,
             high: Fraction | float = 0) -> str:
-    return UI[lang][key].format(
+    return ui(lang, key).format(
         label=label,
         min=number(low, lang),
         max=number(high, lang),

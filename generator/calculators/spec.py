@@ -22,7 +22,7 @@ from ..sourcetext import read_source
 from ..yamlpos import LineList, LineMap, load_yaml
 from . import expr as ex
 from .exact import from_yaml, to_text
-from .i18n import LANGUAGES
+from .i18n import languages
 
 ID_RE = re.compile(r"\A(?!(?:con|prn|aux|nul|com[1-9]|lpt[1-9])\Z)[a-z0-9]+(-[a-z0-9]+)*\Z")
 CODE_RE = re.compile(r"\A[a-z0-9]+([-_][a-z0-9]+)*\Z")
@@ -345,11 +345,11 @@ class _Reader:
             return None
         ok = True
         for lang in data:
-            if lang not in LANGUAGES:
+            if lang not in languages():
                 self.error(data.line_of(lang), f"unknown language '{lang}' in {where}",
-                           "languages: " + ", ".join(LANGUAGES))
+                           "languages: " + ", ".join(languages()))
                 ok = False
-        for lang in LANGUAGES:
+        for lang in languages():
             if lang not in data:
                 self.error(data.line, f"missing '{lang}' text for {where}")
                 ok = False
@@ -361,12 +361,12 @@ class _Reader:
             elif not data[lang].strip():
                 self.error(data.line_of(lang), f"empty '{lang}' text for {where}")
                 ok = False
-        return {lang: str(data[lang]).strip() for lang in LANGUAGES} if ok else None
+        return {lang: str(data[lang]).strip() for lang in languages()} if ok else None
 
     def unit(self, value: Any, line: int, where: str) -> Text | None:
         """One string for every language (a unit, a number), or a text per language."""
         if isinstance(value, str) and value.strip():
-            return {lang: value.strip() for lang in LANGUAGES}
+            return {lang: value.strip() for lang in languages()}
         return self.text(value, line, where)
 
     def pair(self, value: Any, line: int, where: str) -> tuple[Fraction, Fraction] | None:

@@ -20,7 +20,7 @@ from typing import Any
 from . import expr as ex
 from .evaluate import input_messages
 from .exact import to_text
-from .i18n import DECIMAL_SYMBOL, LANGUAGES, not_approved, number, ui
+from .i18n import decimal_symbol, languages, not_approved, number, ui
 from .spec import (
     Band,
     CalculatorSpec,
@@ -52,7 +52,7 @@ def page_spec(spec: CalculatorSpec, lang: str) -> dict[str, Any]:
         "inputs": [_input_json(item, lang) for item in spec.inputs],
         "logic": [_step_json(step, lang) for step in spec.logic],
         "outputs": [_output_json(item, lang) for item in spec.outputs],
-        "decimal": DECIMAL_SYMBOL[lang],
+        "decimal": decimal_symbol(lang),
         "messages": {key: ui(lang, key) for key in (
             "impossible", "empty", "band", "link_waiting", "link_implausible", "link_typed",
             "link_restore")},
@@ -161,7 +161,7 @@ def render_widget(spec: CalculatorSpec, lang: str, spec_url: str,
     "How this is calculated" instead of carrying it: a protocol page with several
     widgets stays small, and the formula, table and source are one click away.
     """
-    if lang not in LANGUAGES:
+    if lang not in languages():
         raise ValueError(f"unknown language '{lang}'")
     parts = [
         f'<div class="calculator" data-calculator="{escape(spec.id)}" '
