@@ -8,6 +8,7 @@ read in German notation; and every string German lacks is named by file and line
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -77,7 +78,8 @@ def with_german(value: Any) -> Any:
     if isinstance(value, dict):
         result = {key: with_german(item) for key, item in value.items()}
         if "en" in result and "nl" in result and "de" not in result:
-            result["de"] = result["en"]
+            # A copy: a shared object would be written as a YAML alias, which sources refuse.
+            result["de"] = copy.deepcopy(result["en"])
         return result
     if isinstance(value, list):
         return [with_german(item) for item in value]
