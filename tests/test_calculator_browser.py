@@ -251,12 +251,14 @@ def _value(page: Any, ident: str, output: str) -> tuple[str, str]:
     return el.get_attribute("data-value"), el.text_content()
 
 
-@pytest.mark.parametrize(("lang", "text"), [("en", "43.75"), ("nl", "43,75"), ("id", "43,75")])
+@pytest.mark.parametrize(("lang", "text"), [("en", "0.625"), ("nl", "0,625"), ("id", "0,625")])
 def test_numbers_are_formatted_for_the_page_language(pages: dict[str, Any], lang: str,
                                                      text: str) -> None:
     page = pages[lang]
     _fill(page, "ganciclovir-iv", weight="70", crcl="15", phase="maintenance")
-    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", text)
+    assert _value(page, "ganciclovir-iv", "dose_mg_per_kg") == ("0.625", text)
+    # whole mg, as the spec declares (decimals: 0); the machine value stays unrounded
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", "44")
     assert _value(page, "ganciclovir-iv", "interval")[0] == "q24h"
     if lang == "nl":
         assert _value(page, "ganciclovir-iv", "interval")[1] == "1 dd (elke 24 uur)"
@@ -271,7 +273,7 @@ def test_a_decimal_comma_typed_key_by_key_is_read_and_updates_live(page: Any) ->
     weight.press_sequentially("62")
     assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "155"  # 2.5 mg/kg x 62
     weight.press_sequentially(",5")
-    assert _value(page, "ganciclovir-iv", "dose_mg") == ("156.25", "156.25")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("156.25", "156")
 
 
 def test_invalid_input_empties_every_value_and_shows_a_message(page: Any) -> None:
@@ -294,7 +296,7 @@ def test_not_recommended_and_no_label_dose_show_no_dose_and_say_why(page: Any) -
     root = page.locator('[data-calculator="valganciclovir-oral"]')
     assert _value(page, "valganciclovir-oral", "dose_mg") == ("", "—")
     assert _value(page, "valganciclovir-oral", "interval") == ("no-label-dose", "no label dose")
-    assert root.locator(".calculator-band").text_content() == "Band: < 10, no dialysis"
+    assert root.locator(".calculator-band").text_content() == "Band: < 10 mL/min, no dialysis"
     assert root.locator(".calculator-notices li").all_text_contents() == [
         "The label gives no dose for a creatinine clearance below 10 mL/min without dialysis. "
         "If the patient is on haemodialysis, choose it under renal replacement therapy."]
@@ -418,12 +420,12 @@ def test_the_linked_value_is_exact_and_in_the_pages_number_format(fresh: Any) ->
     assert _value(page, "creatinine-clearance", "crcl")[0] == "50"
     assert _link(page, "ganciclovir-iv")[:2] == ("live", "50")
     band = page.locator('[data-calculator="ganciclovir-iv"] .calculator-band')
-    assert band.text_content() == "Bereik: 50–69"
+    assert band.text_content() == "Bereik: 50–69 mL/min"
     assert _value(page, "ganciclovir-iv", "interval")[0] == "q12h"
     # 7560 / (72 x 1.5006) = 69.97...: the field shows 69,9 (cut off, never 70) in 50–69
     _fill(page, "creatinine-clearance", creatinine="1,5006")
     assert _link(page, "ganciclovir-iv")[:2] == ("live", "69,9")
-    assert band.text_content() == "Bereik: 50–69"
+    assert band.text_content() == "Bereik: 50–69 mL/min"
 
 
 def test_an_implausible_clearance_is_said_and_not_passed_on(fresh: Any) -> None:
@@ -442,6 +444,10 @@ def test_an_implausible_clearance_is_said_and_not_passed_on(fresh: Any) -> None:
                     "which is implausible. Check the inputs there; the value is not used here.")
     assert _value(page, "ganciclovir-iv", "dose_mg") == ("", "—")
     gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    # the note under the field says why; the untouched field adds no "enter a value"
+    assert gan.locator(".calculator-messages li").all_text_contents() == []
+    gan.locator('[name="crcl"]').focus()
+    gan.locator('[name="phase"]').focus()
     assert gan.locator(".calculator-messages li").all_text_contents() == [
         "Creatinine clearance: enter a value."]
 
@@ -467,7 +473,7 @@ def test_an_ambiguous_number_is_refused_with_both_readings(pages: dict[str, Any]
     assert root.locator('[name="weight"]').get_attribute("aria-invalid") == "true"
     assert _value(page, "ganciclovir-iv", "dose_mg") == ("", "—")
     _fill(page, "ganciclovir-iv", weight="72,5")
-    assert _value(page, "ganciclovir-iv", "dose_mg")[1] == "181,25"
+    assert _value(page, "ganciclovir-iv", "dose_mg")[1] == "181"
 
 
 def test_words_fit_what_the_widget_gives_in_the_pages_language(pages: dict[str, Any]) -> None:
@@ -631,7 +637,7 @@ def test_instant_navigation_initialises_new_widgets_once(browser: Any, base_url:
     }""")
     page.wait_for_function(LOADED)
     _fill(page, "ganciclovir-iv", weight="70", crcl="15", phase="maintenance")
-    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", "43.75")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", "44")
     page.close()
 
 

@@ -62,6 +62,11 @@ UI: dict[str, dict[str, str]] = {
         "inputs there; the value is not used here.",
         "link_typed": "Typed here by hand: the calculated value is not used.",
         "link_restore": "Use the calculated value",
+        "copy": "Copy result",
+        "copied": "Copied: {text}",
+        "copy_failed": "Could not copy. Select the result and copy it by hand.",
+        "reset": "Reset",
+        "unrounded": "Unrounded",
     },
     "nl": {
         "missing": "{label}: vul een waarde in.",
@@ -110,6 +115,11 @@ UI: dict[str, dict[str, str]] = {
         "Controleer daar de invoer; de waarde wordt hier niet gebruikt.",
         "link_typed": "Hier met de hand ingevuld: de berekende waarde wordt niet gebruikt.",
         "link_restore": "Gebruik de berekende waarde",
+        "copy": "Uitkomst kopiëren",
+        "copied": "Gekopieerd: {text}",
+        "copy_failed": "Kopiëren lukte niet. Selecteer de uitkomst en kopieer die zelf.",
+        "reset": "Wissen",
+        "unrounded": "Onafgerond",
     },
     "id": {
         "missing": "{label}: isi nilainya.",
@@ -156,6 +166,11 @@ UI: dict[str, dict[str, str]] = {
         "masukan di sana; nilai ini tidak dipakai di sini.",
         "link_typed": "Diisi manual di sini: nilai hasil hitungan tidak dipakai.",
         "link_restore": "Pakai nilai hasil hitungan",
+        "copy": "Salin hasil",
+        "copied": "Tersalin: {text}",
+        "copy_failed": "Gagal menyalin. Pilih hasilnya dan salin secara manual.",
+        "reset": "Atur ulang",
+        "unrounded": "Tanpa pembulatan",
     },
 }
 

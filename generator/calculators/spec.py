@@ -157,6 +157,7 @@ class Output:
     unit: Text | None = None
     decimals: int = 0  # most fraction digits shown; machine values stay unrounded
     allow_negative: bool = False
+    round_down: bool = False  # shown cut off, never rounded up onto a band bound
     codes: Mapping[str, Text] = field(default_factory=dict)
 
 
@@ -1049,7 +1050,7 @@ class _Reader:
         kind = data.get("type")
         if kind == "number":
             ok = self.keys(data, where, ("id", "type", "label", "expr", "decimals"),
-                           ("unit", "allow_negative"))
+                           ("unit", "allow_negative", "round"))
         elif kind == "code":
             ok = self.keys(data, where, ("id", "type", "label", "expr", "codes"))
         else:
@@ -1076,10 +1077,15 @@ class _Reader:
             self.error(data.line_of("allow_negative"), f"{where}: allow_negative must be "
                                                        "true or false")
             return None
+        rounding = data.get("round", "nearest")
+        if rounding not in ("nearest", "down"):
+            self.error(data.line_of("round"), f"{where}: round must be 'nearest' or 'down'")
+            return None
         if parsed is None or ("unit" in data and unit is None):
             return None
         return Output(ident, "number", label, parsed[0], parsed[1], data.line, unit=unit,
-                      decimals=decimals, allow_negative=negative)
+                      decimals=decimals, allow_negative=negative,
+                      round_down=rounding == "down")
 
     def code_output(self, data: LineMap, ident: str, label: Text, where: str) -> Output | None:
         source = data["expr"]
