@@ -159,6 +159,11 @@ class SiteConfig:
     drugs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Whether protocols in review are published, with an "awaiting approval" banner.
     publish_review_copies: bool = False
+    # The option a calculator's choice input starts at, per language and input id
+    # (``calculator_defaults`` in site.yaml: the creatinine unit the labs report), and
+    # the line of each entry for messages.
+    calculator_defaults: dict[str, dict[str, str]] = field(default_factory=dict)
+    calculator_default_lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def published_statuses(self) -> tuple[Status, ...]:

@@ -16,6 +16,7 @@ import json
 import re
 from fractions import Fraction
 from html import escape
+from collections.abc import Mapping
 from typing import Any
 
 from . import expr as ex
@@ -196,13 +197,16 @@ def spec_reference(spec: CalculatorSpec, lang: str) -> str:
 
 
 def render_widget(spec: CalculatorSpec, lang: str, spec_url: str,
-                  details_url: str | None = None) -> str:
+                  details_url: str | None = None,
+                  defaults: Mapping[str, str] | None = None) -> str:
     """The widget for a page in ``lang``: one HTML block without blank lines.
 
     ``spec_url`` is the spec file relative to the page (see ``spec_reference``). With a
     ``details_url`` (the calculator's own page, relative to this one) the widget links to
     "How this is calculated" instead of carrying it: a protocol page with several
     widgets stays small, and the formula, table and source are one click away.
+    ``defaults`` (input id -> option code, from ``site_config``) preselects an option of
+    a choice input for this language, e.g. the creatinine unit its labs report.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language '{lang}'")
@@ -214,7 +218,7 @@ def render_widget(spec: CalculatorSpec, lang: str, spec_url: str,
         f'<p class="calculator-title"><strong>{escape(spec.title[lang])}</strong></p>',
         *_notice(spec, lang),
         '<div class="calculator-inputs">',
-        *(_field(spec, item, lang) for item in spec.inputs),
+        *(_field(item, lang, _default(item, defaults)) for item in spec.inputs),
         "</div>",
         *_result(spec, lang),
         *_chart(spec),
@@ -237,7 +241,14 @@ def _dom_id(spec: CalculatorSpec, *parts: str) -> str:
     return "-".join(("calc", spec.id, *parts)).replace("_", "-")
 
 
-def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
+def _default(item: Input, defaults: Mapping[str, str] | None) -> str | None:
+    """The site's default for this language where it is an option of the input (the check
+    refuses any other), else the spec's."""
+    chosen = (defaults or {}).get(item.id)
+    return chosen if any(c.code == chosen for c in item.choices) else item.default
+
+
+def _field(item: Input, lang: str, default: str | None) -> str:
     """One input, labelled by the label around it (no id or ``for`` to repeat).
 
     Only what the page needs before calculator.js runs: ``type`` is text by default (a
@@ -249,11 +260,11 @@ def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
         if item.unit else ""
     if item.type == "choice":
         options = "".join(
-            f'<option value="{escape(c.code)}"{" selected" if c.code == item.default else ""}>'
+            f'<option value="{escape(c.code)}"{" selected" if c.code == default else ""}>'
             f'{escape(c.label[lang])}</option>'
             for c in item.choices
         )
-        placeholder = "" if item.default else \
+        placeholder = "" if default else \
             f'<option value="">{escape(ui(lang, "placeholder_choice"))}</option>'
         control = f'<select name="{escape(item.id)}">{placeholder}{options}</select>'
     else:
