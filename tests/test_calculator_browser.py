@@ -833,3 +833,20 @@ def test_a_shown_value_never_sits_on_a_band_bound_it_is_not_on(fresh: Any) -> No
     assert _value(page, "foscarnet-iv", "crcl_per_kg")[1] == "1,0003"
     _fill(page, "foscarnet-iv", crcl="70")
     assert _value(page, "foscarnet-iv", "crcl_per_kg")[1] == "1"  # on the bound: as it is
+
+
+def test_every_control_keeps_its_name_and_description_without_repeated_markup(
+        pages: dict[str, Any]) -> None:
+    """The page carries no per-input ids or attributes; the label around each control names
+    it, and calculator.js describes it by the widget's messages."""
+    page = pages["en"]
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    assert gan.get_by_role("textbox", name="Actual body weight (kg)", exact=True).count() == 1
+    assert gan.get_by_role("combobox", name="Phase", exact=True).count() == 1
+    controls = page.locator("[data-calculator] [name]").evaluate_all("""els => els.map(el => [
+        el.labels.length, el.getAttribute('autocomplete'),
+        (document.getElementById(el.getAttribute('aria-describedby').split(' ')[0]) || {})
+            .className])""")
+    assert controls and all(c == [1, "off", "calculator-messages"] for c in controls), controls
+    ids = page.locator("[id]").evaluate_all("els => els.map(el => el.id)")
+    assert len(ids) == len(set(ids))  # the ids calculator.js makes are unique on the page
