@@ -73,6 +73,7 @@ class LetStep:
     expr: ex.Expr
     source: str
     line: int
+    label: Text | None = None  # what "How this is calculated" calls it; else its name
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class CasesStep:
     by: str
     cases: tuple[tuple[str, ex.Expr, str], ...]  # (code, tree, source text)
     line: int
+    label: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -744,19 +746,27 @@ class _Reader:
 
     def let_step(self, data: LineMap) -> LetStep | None:
         where = f"let '{data['let']}'"
-        if not self.keys(data, where, ("let", "expr")):
+        if not self.keys(data, where, ("let", "expr"), ("label",)):
             return None
         parsed = self.expression(data["expr"], data.line_of("expr"), where)
         name = self.define(data["let"], data.line_of("let"), "number", where)
-        if parsed is None or name is None:
+        label = self.step_label(data, where)
+        if parsed is None or name is None or label is False:
             return None
         if ex.inexact(parsed[0], self.inexact):
             self.inexact.add(name)
-        return LetStep(name, parsed[0], parsed[1], data.line)
+        return LetStep(name, parsed[0], parsed[1], data.line, label)
+
+    def step_label(self, data: LineMap, where: str) -> Text | None | bool:
+        """A let's optional ``label`` (a text); False when it is given and wrong."""
+        if "label" not in data:
+            return None
+        label = self.text(data["label"], data.line_of("label"), f"the label of {where}")
+        return False if label is None else label
 
     def cases_step(self, data: LineMap) -> CasesStep | None:
         where = f"let '{data['let']}'"
-        if not self.keys(data, where, ("let", "by", "cases")):
+        if not self.keys(data, where, ("let", "by", "cases"), ("label",)):
             return None
         by = data["by"]
         codes = self.codes_of.get(by) if self.types.get(by, ("",))[0] == "choice" else None
@@ -776,11 +786,12 @@ class _Reader:
             elif code in codes:
                 found.append((code, parsed[0], parsed[1]))
         name = self.define(data["let"], data.line_of("let"), "number", where)
-        if not ok or name is None:
+        label = self.step_label(data, where)
+        if not ok or name is None or label is False:
             return None
         if any(ex.inexact(tree, self.inexact) for _, tree, _ in found):
             self.inexact.add(name)
-        return CasesStep(name, by, tuple(found), data.line)
+        return CasesStep(name, by, tuple(found), data.line, label)
 
     def same_codes(self, data: LineMap, codes: set[str], where: str) -> bool:
         ok = True

@@ -22,6 +22,7 @@ from typing import Any
 from . import expr as ex
 from .evaluate import input_messages
 from .exact import to_text
+from .reading import reader_text
 from .i18n import DECIMAL_SYMBOL, LANGUAGES, not_approved, number, ui
 from .spec import (
     Band,
@@ -350,30 +351,37 @@ def _details(spec: CalculatorSpec, lang: str) -> list[str]:
 
 
 def _formula_lines(spec: CalculatorSpec, lang: str) -> list[str]:
+    """Each step as a reader writes it: labels, × and −, the page's numbers and words."""
+    def name(ident: str) -> str:
+        return _label_of(spec, ident, lang).replace("_", " ") if ident else ident
+
+    def said(tree: ex.Expr) -> str:
+        return escape(reader_text(tree, lang, name))
+
     lines: list[str] = []
     for step in spec.logic:
         if isinstance(step, LetStep):
-            lines.append(f"<code>{escape(step.name)} = {escape(step.source)}</code>")
+            lines.append(f"{escape(name(step.name))} = {said(step.expr)}")
         elif isinstance(step, CasesStep):
             by = spec.input(step.by)
             labels = {c.code: c.label[lang] for c in by.choices}
-            cases = "; ".join(f"{escape(labels[code])}: <code>{escape(source)}</code>"
-                              for code, _, source in step.cases)
-            lines.append(f"<code>{escape(step.name)}</code> ({escape(by.label[lang])}) = {cases}")
+            cases = "; ".join(f"{escape(labels[code])}: {said(tree)}"
+                              for code, tree, _ in step.cases)
+            lines.append(f"{escape(name(step.name))} ({escape(by.label[lang])}) = {cases}")
         elif isinstance(step, CheckStep):
-            lines.append(f"<code>{escape(step.source)}</code>: {escape(step.message[lang])}")
+            lines.append(f"{said(step.expr)}: {escape(step.message[lang])}")
         elif isinstance(step, NoticeStep):
-            when = f"<code>{escape(step.source)}</code>: " if step.source else ""
+            when = f"{said(step.when)}: " if step.when is not None else ""
             lines.append(f"{when}{escape(step.message[lang])}")
         elif isinstance(step, RequireStep):
             continue  # which inputs are needed is said by the messages themselves
         else:
             assert isinstance(step, TableStep)
-            lines.append(f"<code>{', '.join(escape(s) for s in step.sets)}</code> ← "
-                         f"{escape(ui(lang, 'table'))} (<code>{escape(step.by)}</code>)")
+            lines.append(f"{', '.join(escape(name(s)) for s in step.sets)} ← "
+                         f"{escape(ui(lang, 'table'))} ({escape(name(step.by))})")
     for item in spec.outputs:
         if item.type == "number" and item.source != item.id:
-            lines.append(f"<code>{escape(item.id)} = {escape(item.source)}</code>")
+            lines.append(f"{escape(item.label[lang])} = {said(item.expr)}")
     return lines
 
 
@@ -423,6 +431,9 @@ def _label_of(spec: CalculatorSpec, name: str, lang: str) -> str:
     for output in spec.outputs:
         if name in (output.id, output.source):
             return output.label[lang]
+    for step in spec.logic:
+        if isinstance(step, (LetStep, CasesStep)) and step.name == name and step.label:
+            return step.label[lang]
     return name
 
 
