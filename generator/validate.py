@@ -24,8 +24,10 @@ def _calculator_defaults(project: Project, problems: Problems) -> None:
             inputs = [item for spec in project.calculators.values() for item in spec.inputs
                       if item.id == name and item.type == "choice"]
             if not inputs:
-                problems.error("site_config/site.yaml", line,
-                               f"calculator_defaults: no calculator has a choice input '{name}'")
+                # a site's settings may come before its calculators: said, not refused
+                if project.calculators:
+                    problems.warning("site_config/site.yaml", line, "calculator_defaults: no "
+                                     f"calculator has a choice input '{name}'; it does nothing")
             elif any(code not in {c.code for c in item.choices} for item in inputs):
                 options = sorted({c.code for item in inputs for c in item.choices})
                 problems.error("site_config/site.yaml", line,

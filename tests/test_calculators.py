@@ -673,8 +673,16 @@ def test_spec_json_cannot_break_out_of_an_html_element(tmp_path: Path) -> None:
 
 def test_widget_details_show_formula_table_source_version_and_judgements() -> None:
     html = render_widget(SPECS["foscarnet-iv"], "nl", "x.json")
-    assert ("<code>crcl_per_kg = first(crcl / weight, (140 - age) / (72 * creatinine_mg_dl) * "
-            "sex_factor)</code>") in html
+    # as a reader writes it (issue 18), not as the spec's code
+    assert ("<li>Klaring per kg = (Gemeten creatinineklaring (in plaats van creatinine) / "
+            "Werkelijk lichaamsgewicht) anders ((140 − Leeftijd) / (72 × creatinine in mg/dL) × "
+            "geslachtsfactor)</li>") in html
+    assert "creatinine_mg_dl" not in html and "<code>" not in html
+    assert ("<li>niet Serumcreatinine ingevuld of (creatinine in mg/dL ≥ 0,2 en "
+            "creatinine in mg/dL ≤ 20): Serumcreatinine: buiten") in html
+    cg_nl = render_widget(SPECS["creatinine-clearance"], "nl", "x.json")
+    assert ("<li>Creatinineklaring = (140 − Leeftijd) × Werkelijk lichaamsgewicht / "
+            "(72 × creatinine in mg/dL) × geslachtsfactor</li>") in cg_nl
     assert "<th>&gt; 0,8 – 1,0</th><td>50 mg/kg, 2 dd (elke 12 uur)</td>" in html
     assert "Productinformatie Foscavir (foscarnet) van de FDA, tabel 13" in html
     assert "Versie van de calculator: 1.1 · Status: concept" in html
