@@ -750,19 +750,19 @@ class _Reader:
             return None
         parsed = self.expression(data["expr"], data.line_of("expr"), where)
         name = self.define(data["let"], data.line_of("let"), "number", where)
-        label = self.step_label(data, where)
-        if parsed is None or name is None or label is False:
+        ok, label = self.step_label(data, where)
+        if parsed is None or name is None or not ok:
             return None
         if ex.inexact(parsed[0], self.inexact):
             self.inexact.add(name)
         return LetStep(name, parsed[0], parsed[1], data.line, label)
 
-    def step_label(self, data: LineMap, where: str) -> Text | None | bool:
-        """A let's optional ``label`` (a text); False when it is given and wrong."""
+    def step_label(self, data: LineMap, where: str) -> tuple[bool, Text | None]:
+        """A let's optional ``label`` (a text): (False, None) when it is given and wrong."""
         if "label" not in data:
-            return None
+            return True, None
         label = self.text(data["label"], data.line_of("label"), f"the label of {where}")
-        return False if label is None else label
+        return label is not None, label
 
     def cases_step(self, data: LineMap) -> CasesStep | None:
         where = f"let '{data['let']}'"
@@ -786,8 +786,8 @@ class _Reader:
             elif code in codes:
                 found.append((code, parsed[0], parsed[1]))
         name = self.define(data["let"], data.line_of("let"), "number", where)
-        label = self.step_label(data, where)
-        if not ok or name is None or label is False:
+        labelled, label = self.step_label(data, where)
+        if not ok or name is None or not labelled:
             return None
         if any(ex.inexact(tree, self.inexact) for _, tree, _ in found):
             self.inexact.add(name)

@@ -14,16 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from fractions import Fraction
 from html import escape
-from collections.abc import Mapping
 from typing import Any
 
 from . import expr as ex
 from .evaluate import input_messages
 from .exact import to_text
-from .reading import reader_text
 from .i18n import DECIMAL_SYMBOL, LANGUAGES, not_approved, number, ui
+from .reading import reader_text
 from .spec import (
     Band,
     CalculatorSpec,
