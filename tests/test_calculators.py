@@ -485,6 +485,14 @@ def test_the_valid_example_loads_and_its_vectors_pass(tmp_path: Path) -> None:
      "calculators/demo.yaml:1: error: id 'other' does not match the file name 'demo.yaml'"),
     ('version: "1.0"', "version: 1.0",
      "calculators/demo.yaml:2: error: version must be a quoted string 'MAJOR.MINOR', got 1.0"),
+    # as in protocol.yaml (model.VERSION_PATTERN): no leading zeros, nothing after
+    ('version: "1.0"', 'version: "01.0"',
+     "calculators/demo.yaml:2: error: version must be a quoted string 'MAJOR.MINOR', got '01.0'"),
+    ('version: "1.0"', 'version: "1.00"',
+     "calculators/demo.yaml:2: error: version must be a quoted string 'MAJOR.MINOR', got '1.00'"),
+    ('version: "1.0"', 'version: "1.0\\n"',
+     "calculators/demo.yaml:2: error: version must be a quoted string 'MAJOR.MINOR', got "
+     "'1.0\\n'"),
     ("status: draft", "status: approved",
      "calculators/demo.yaml:3: error: status 'approved' needs 'approved_by': the person who "
      "checked the tables"),

@@ -16,18 +16,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from ..model import DRUG_NAME
+# The same id, version and status rules as protocol.yaml (a version "01.0" is refused).
+from ..model import DRUG_NAME, ID_PATTERN, STATUSES, VERSION_PATTERN
 from ..problems import Problem, Problems
 from ..yamlpos import LineList, LineMap, load_yaml
 from . import expr as ex
 from .exact import from_yaml, to_text
 from .i18n import LANGUAGES
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 CODE_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-VERSION_RE = re.compile(r"^\d+\.\d+$")
-STATUSES = ("draft", "review", "approved", "retired")
 GIVES = ("dose", "clearance", "trend")  # what a widget gives, named in its disclaimer
 
 Text = Mapping[str, str]  # language -> text, always every site language
@@ -468,7 +466,7 @@ class _Reader:
             return None
         ident = data["id"]
         line = data.line_of("id")
-        if not isinstance(ident, str) or not ID_RE.match(ident):
+        if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
             self.error(line, f"id '{ident}' is not valid (lowercase letters, digits and "
                              "single hyphens)")
             return None
@@ -481,7 +479,7 @@ class _Reader:
         if "version" not in data:
             return None
         value = data["version"]
-        if not isinstance(value, str) or not VERSION_RE.match(value):
+        if not isinstance(value, str) or not VERSION_PATTERN.fullmatch(value):
             self.error(data.line_of("version"),
                        f"version must be a quoted string 'MAJOR.MINOR', got {value!r}")
             return None
@@ -605,7 +603,7 @@ class _Reader:
                                              ("calculator", "output", "label"), ("max",)):
                 return None
             ids = [link["calculator"], link["output"]]
-            if not isinstance(ids[0], str) or not ID_RE.match(ids[0]) \
+            if not isinstance(ids[0], str) or not ID_PATTERN.fullmatch(ids[0]) \
                     or not isinstance(ids[1], str) or not VAR_RE.match(ids[1]):
                 self.error(link.line, f"{where}: link must name a calculator id and one of its "
                                       "number outputs")
