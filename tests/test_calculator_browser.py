@@ -806,6 +806,18 @@ def test_reset_empties_the_inputs_and_the_outputs(fresh: Any) -> None:
     assert gan.locator(".calculator-band").is_hidden()
     assert gan.locator("tr[aria-current]").count() == 0
     assert gan.locator(".calculator-copy").is_disabled()
+    assert gan.get_attribute("data-filled") == "false"  # print may leave it out
+
+
+def test_a_widget_says_whether_anything_was_filled_in(fresh: Any) -> None:
+    page = fresh("nl")
+    filled = page.locator("[data-calculator]").evaluate_all(
+        "els => els.map(el => el.getAttribute('data-filled'))")
+    assert filled == ["false"] * 5  # a preselected default is a start, not a filled field
+    _fill(page, "ganciclovir-iv", phase="induction")
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    assert gan.get_attribute("data-filled") == "true"
+    assert gan.get_attribute("data-state") == "invalid"
 
 
 def test_doses_at_the_declared_precision_with_the_unrounded_value_on_request(fresh: Any) -> None:

@@ -533,6 +533,15 @@
     });
   }
 
+  function filled(root) {
+    return Array.prototype.some.call(root.querySelectorAll("input[name], select[name]"),
+      function (field) {
+        if (field.tagName !== "SELECT") { return field.value !== ""; }
+        var start = Array.prototype.find.call(field.options, function (o) { return o.defaultSelected; });
+        return field.value !== (start ? start.value : "");
+      });
+  }
+
   function refresh(root) {
     var widget = widgets.find(function (w) { return w.root === root; });
     if (widget) { update(widget.root, widget.spec); }
@@ -544,6 +553,8 @@
     var result = evaluate(spec, readRaw(root, spec));
     root.calculatorResult = result;
     root.setAttribute("data-state", result.ok ? "ok" : "invalid");
+    // For print: an untouched widget (every field at its start) need not be printed.
+    root.setAttribute("data-filled", filled(root) ? "true" : "false");
     writeOutputs(root, spec, result);
     writeBands(root, spec, result);
     writeNotices(root, result);
