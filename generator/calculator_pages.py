@@ -38,7 +38,8 @@ def _to_site_root(site: SiteConfig, lang: str) -> str:
 def protocol_widget(project: Project, spec: CalculatorSpec, lang: str) -> str:
     """The widget on a protocol page: "How this is calculated" is a link to the calculator's page."""
     return render_widget(spec, lang, _to_site_root(project.site, lang) + spec_reference(spec, lang),
-                         details_url=f"../../calculators/{spec.id}/")
+                         details_url=f"../../calculators/{spec.id}/",
+                         defaults=project.site.calculator_defaults.get(lang))
 
 
 def render_calculator_pages(project: Project, protocols: list[Protocol],
@@ -56,7 +57,8 @@ def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lan
              f"# {heading_text(title)} {{#top}}", ""]
     if spec.summary:
         lines += [spec.summary[lang], ""]
-    widget = render_widget(spec, lang, _to_site_root(site, lang) + spec_reference(spec, lang))
+    widget = render_widget(spec, lang, _to_site_root(site, lang) + spec_reference(spec, lang),
+                           defaults=site.calculator_defaults.get(lang))
     lines += [widget, "",
               f"## {site.text('calculator_used_in', lang)} {{#used-in}}", ""]
     if not users:

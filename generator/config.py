@@ -48,6 +48,7 @@ def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
         drugs=_drugs(drugs, codes, problems),
         organisation=_optional_text(site, "organisation", problems),
         contact=_contact(site, problems),
+        **_calculator_defaults(site, codes, problems),
     )
 
 
@@ -140,6 +141,34 @@ def _flag(site: LineMap, key: str, problems: Problems) -> bool:
         problems.error(SITE_FILE, site.line_of(key), f"'{key}' must be true or false")
         return False
     return value
+
+
+def _calculator_defaults(site: LineMap, codes: tuple[str, ...],
+                         problems: Problems) -> dict[str, Any]:
+    """``calculator_defaults: {LANG: {INPUT-ID: CODE}}``; the codes are checked against the
+    calculators once they are loaded (validate.py)."""
+    table = site.get("calculator_defaults")
+    found: dict[str, dict[str, str]] = {}
+    lines: dict[tuple[str, str], int] = {}
+    if table is None:
+        return {"calculator_defaults": found, "calculator_default_lines": lines}
+    if not isinstance(table, LineMap):
+        problems.error(SITE_FILE, site.line_of("calculator_defaults"),
+                       "'calculator_defaults' must map languages to {input: option}")
+        return {"calculator_defaults": found, "calculator_default_lines": lines}
+    for lang, entries in table.items():
+        if lang not in codes:
+            problems.error(SITE_FILE, table.line_of(lang), f"unknown language '{lang}'",
+                           hint=f"the site's languages are {', '.join(codes)}")
+            continue
+        if not isinstance(entries, LineMap) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in entries.items()):
+            problems.error(SITE_FILE, table.line_of(lang),
+                           f"calculator_defaults for '{lang}' must map input ids to option codes")
+            continue
+        found[lang] = dict(entries)
+        lines.update({(lang, key): entries.line_of(key) for key in entries})
+    return {"calculator_defaults": found, "calculator_default_lines": lines}
 
 
 def _fallback_order(site: LineMap, codes: tuple[str, ...], problems: Problems) -> tuple[str, ...]:

@@ -171,6 +171,11 @@ class SiteConfig:
     # hospital fills them in. ``contact`` is a web address or an address shown as text.
     organisation: str | None = None
     contact: str | None = None
+    # The option a calculator's choice input starts at, per language and input id
+    # (``calculator_defaults`` in site.yaml: the creatinine unit the labs report), and
+    # the line of each entry for messages.
+    calculator_defaults: dict[str, dict[str, str]] = field(default_factory=dict)
+    calculator_default_lines: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def published_statuses(self) -> tuple[Status, ...]:

@@ -11,6 +11,28 @@ def validate(project: Project, calculator_ids: set[str], problems: Problems) -> 
         _relations(protocol, project, calculator_ids, problems)
         _translations(protocol, problems)
         _document_control_gaps(protocol, problems)
+    _calculator_defaults(project, problems)
+
+
+def _calculator_defaults(project: Project, problems: Problems) -> None:
+    """Each language default names a choice input of some calculator, and an option every
+    calculator with that input offers."""
+    site = project.site
+    for lang, entries in site.calculator_defaults.items():
+        for name, code in entries.items():
+            line = site.calculator_default_lines.get((lang, name), 1)
+            inputs = [item for spec in project.calculators.values() for item in spec.inputs
+                      if item.id == name and item.type == "choice"]
+            if not inputs:
+                # a site's settings may come before its calculators: said, not refused
+                if project.calculators:
+                    problems.warning("site_config/site.yaml", line, "calculator_defaults: no "
+                                     f"calculator has a choice input '{name}'; it does nothing")
+            elif any(code not in {c.code for c in item.choices} for item in inputs):
+                options = sorted({c.code for item in inputs for c in item.choices})
+                problems.error("site_config/site.yaml", line,
+                               f"calculator_defaults: '{code}' is not an option of '{name}'",
+                               hint=f"options: {', '.join(options)}")
 
 
 def _relations(protocol: Protocol, project: Project, calculator_ids: set[str],

@@ -251,12 +251,14 @@ def _value(page: Any, ident: str, output: str) -> tuple[str, str]:
     return el.get_attribute("data-value"), el.text_content()
 
 
-@pytest.mark.parametrize(("lang", "text"), [("en", "43.75"), ("nl", "43,75"), ("id", "43,75")])
+@pytest.mark.parametrize(("lang", "text"), [("en", "0.625"), ("nl", "0,625"), ("id", "0,625")])
 def test_numbers_are_formatted_for_the_page_language(pages: dict[str, Any], lang: str,
                                                      text: str) -> None:
     page = pages[lang]
     _fill(page, "ganciclovir-iv", weight="70", crcl="15", phase="maintenance")
-    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", text)
+    assert _value(page, "ganciclovir-iv", "dose_mg_per_kg") == ("0.625", text)
+    # whole mg, as the spec declares (decimals: 0); the machine value stays unrounded
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", "44")
     assert _value(page, "ganciclovir-iv", "interval")[0] == "q24h"
     if lang == "nl":
         assert _value(page, "ganciclovir-iv", "interval")[1] == "1 dd (elke 24 uur)"
@@ -271,7 +273,7 @@ def test_a_decimal_comma_typed_key_by_key_is_read_and_updates_live(page: Any) ->
     weight.press_sequentially("62")
     assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "155"  # 2.5 mg/kg x 62
     weight.press_sequentially(",5")
-    assert _value(page, "ganciclovir-iv", "dose_mg") == ("156.25", "156.25")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("156.25", "156")
 
 
 def test_invalid_input_empties_every_value_and_shows_a_message(page: Any) -> None:
@@ -294,7 +296,7 @@ def test_not_recommended_and_no_label_dose_show_no_dose_and_say_why(page: Any) -
     root = page.locator('[data-calculator="valganciclovir-oral"]')
     assert _value(page, "valganciclovir-oral", "dose_mg") == ("", "—")
     assert _value(page, "valganciclovir-oral", "interval") == ("no-label-dose", "no label dose")
-    assert root.locator(".calculator-band").text_content() == "Band: < 10, no dialysis"
+    assert root.locator(".calculator-band").text_content() == "Band: < 10 mL/min, no dialysis"
     assert root.locator(".calculator-notices li").all_text_contents() == [
         "The label gives no dose for a creatinine clearance below 10 mL/min without dialysis. "
         "If the patient is on haemodialysis, choose it under renal replacement therapy."]
@@ -418,12 +420,12 @@ def test_the_linked_value_is_exact_and_in_the_pages_number_format(fresh: Any) ->
     assert _value(page, "creatinine-clearance", "crcl")[0] == "50"
     assert _link(page, "ganciclovir-iv")[:2] == ("live", "50")
     band = page.locator('[data-calculator="ganciclovir-iv"] .calculator-band')
-    assert band.text_content() == "Bereik: 50–69"
+    assert band.text_content() == "Bereik: 50–69 mL/min"
     assert _value(page, "ganciclovir-iv", "interval")[0] == "q12h"
     # 7560 / (72 x 1.5006) = 69.97...: the field shows 69,9 (cut off, never 70) in 50–69
     _fill(page, "creatinine-clearance", creatinine="1,5006")
     assert _link(page, "ganciclovir-iv")[:2] == ("live", "69,9")
-    assert band.text_content() == "Bereik: 50–69"
+    assert band.text_content() == "Bereik: 50–69 mL/min"
 
 
 def test_an_implausible_clearance_is_said_and_not_passed_on(fresh: Any) -> None:
@@ -442,6 +444,10 @@ def test_an_implausible_clearance_is_said_and_not_passed_on(fresh: Any) -> None:
                     "which is implausible. Check the inputs there; the value is not used here.")
     assert _value(page, "ganciclovir-iv", "dose_mg") == ("", "—")
     gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    # the note under the field says why; the untouched field adds no "enter a value"
+    assert gan.locator(".calculator-messages li").all_text_contents() == []
+    gan.locator('[name="crcl"]').focus()
+    gan.locator('[name="phase"]').focus()
     assert gan.locator(".calculator-messages li").all_text_contents() == [
         "Creatinine clearance: enter a value."]
 
@@ -467,7 +473,7 @@ def test_an_ambiguous_number_is_refused_with_both_readings(pages: dict[str, Any]
     assert root.locator('[name="weight"]').get_attribute("aria-invalid") == "true"
     assert _value(page, "ganciclovir-iv", "dose_mg") == ("", "—")
     _fill(page, "ganciclovir-iv", weight="72,5")
-    assert _value(page, "ganciclovir-iv", "dose_mg")[1] == "181,25"
+    assert _value(page, "ganciclovir-iv", "dose_mg")[1] == "181"
 
 
 def test_words_fit_what_the_widget_gives_in_the_pages_language(pages: dict[str, Any]) -> None:
@@ -631,7 +637,7 @@ def test_instant_navigation_initialises_new_widgets_once(browser: Any, base_url:
     }""")
     page.wait_for_function(LOADED)
     _fill(page, "ganciclovir-iv", weight="70", crcl="15", phase="maintenance")
-    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", "43.75")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("43.75", "44")
     page.close()
 
 
@@ -702,3 +708,157 @@ def test_each_spec_file_is_fetched_once_per_page(browser: Any, base_url: str) ->
         f"{ident}.en.json" for ident in ORDER)
     assert page.locator('[data-state="unavailable"]').count() == 0
     page.close()
+
+
+# ---------------------------------------------------------------- read like a formulary (issue 18)
+
+
+def _messages(page: Any) -> list[str]:
+    return page.locator(".calculator-messages li").all_text_contents()
+
+
+def test_no_message_before_a_field_is_touched(fresh: Any) -> None:
+    page = fresh()
+    assert _messages(page) == []
+    assert page.locator('[aria-invalid="true"]').count() == 0
+    values = page.locator("[data-output]").evaluate_all(
+        "els => els.map(el => el.getAttribute('data-value'))")
+    assert values and set(values) == {""}  # no input, no dose: only no red words
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    _fill(page, "ganciclovir-iv", weight="70", phase="induction")
+    assert _messages(page) == [] and _value(page, "ganciclovir-iv", "dose_mg") == ("", "—")
+    # leaving a field empty, or emptying it, is touching it: now it says so
+    gan.locator('[name="crcl"]').focus()
+    gan.locator('[name="weight"]').focus()
+    assert gan.locator(".calculator-messages li").all_text_contents() == [
+        "Creatinine clearance: enter a value."]
+    assert gan.locator('[name="crcl"]').get_attribute("aria-invalid") == "true"
+
+
+@pytest.mark.parametrize(("lang", "row", "cells", "band"), [
+    ("en", "50–69", ["2.5 mg/kg, every 12 hours", "2.5 mg/kg, every 24 hours"],
+     "Band: 50–69 mL/min"),
+    ("id", "50–69", ["2,5 mg/kgBB, setiap 12 jam (dua kali sehari)",
+                     "2,5 mg/kgBB, setiap 24 jam (sekali sehari)"], "Rentang: 50–69 mL/menit"),
+])
+def test_the_dosing_table_is_under_the_widget_with_the_patients_row_marked(
+        fresh: Any, lang: str, row: str, cells: list[str], band: str) -> None:
+    page = fresh(lang)
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    table = gan.locator("table.calculator-table")
+    assert table.is_visible()
+    assert gan.locator("tr[aria-current]").count() == 0
+    _fill(page, "ganciclovir-iv", weight="70", crcl="60", phase="induction")
+    marked = gan.locator('tr[aria-current="true"]')
+    assert marked.count() == 1
+    assert marked.locator("th").text_content() == row
+    assert marked.locator("td").all_text_contents() == cells
+    assert "calculator-row-used" in (marked.get_attribute("class") or "")
+    assert gan.locator(".calculator-band").text_content() == band  # a range with its unit
+    heads = table.locator("thead th").all_text_contents()
+    assert len(heads) == 3 and len(table.locator("tbody tr").all()) == 7  # 5 bands, HD, CRRT
+    _fill(page, "ganciclovir-iv", rrt="intermittent-hd")
+    assert gan.locator('tr[aria-current="true"] th').text_content().startswith(
+        {"en": "Haemodialysis", "id": "Hemodialisis"}[lang])
+    # every dose widget carries its table; the CrCl and viral-load widgets have none
+    for ident, columns in (("valganciclovir-oral", 3), ("foscarnet-iv", 5)):
+        heads = page.locator(f'[data-calculator="{ident}"] table.calculator-table thead th')
+        assert heads.count() == columns
+    for ident in ("creatinine-clearance", "cmv-load-decline"):
+        assert page.locator(f'[data-calculator="{ident}"] table').count() == 0
+
+
+def test_copy_puts_the_dose_line_in_the_pages_language_on_the_clipboard(
+        browser: Any, base_url: str) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/nl.html")
+        page.wait_for_function(LOADED)
+        gan = page.locator('[data-calculator="ganciclovir-iv"]')
+        copy = gan.locator(".calculator-copy")
+        assert copy.text_content() == "Uitkomst kopiëren" and copy.is_disabled()
+        _fill(page, "ganciclovir-iv", weight="72,5", crcl="60", phase="induction")
+        copy.click()
+        line = ("Ganciclovir iv: dosis naar nierfunctie: Dosis per kg: 2,5 mg/kg; "
+                "Dosis: 181 mg; Interval: 2 dd (elke 12 uur); Bereik: 50–69 mL/min")
+        status = gan.locator(".calculator-copied")
+        status.filter(has_text="Gekopieerd").wait_for()
+        assert page.evaluate("() => navigator.clipboard.readText()") == line
+        assert status.text_content() == "Gekopieerd: " + line
+        assert status.get_attribute("role") == "status" and status.is_visible()
+    finally:
+        context.close()
+
+
+def test_reset_empties_the_inputs_and_the_outputs(fresh: Any) -> None:
+    page = fresh()
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    _fill(page, "ganciclovir-iv", weight="70", crcl="60", phase="induction",
+          rrt="intermittent-hd")
+    assert _value(page, "ganciclovir-iv", "dose_mg")[0] == "87.5"
+    gan.locator(".calculator-reset").click()
+    fields = gan.locator("[name]").evaluate_all("els => els.map(el => [el.name, el.value])")
+    assert fields == [["weight", ""], ["crcl", ""], ["phase", ""], ["rrt", "none"]]
+    for output in ("dose_mg_per_kg", "dose_mg", "interval"):
+        assert _value(page, "ganciclovir-iv", output) == ("", "—")
+    assert gan.locator(".calculator-messages li").count() == 0
+    assert gan.locator(".calculator-band").is_hidden()
+    assert gan.locator("tr[aria-current]").count() == 0
+    assert gan.locator(".calculator-copy").is_disabled()
+    assert gan.get_attribute("data-filled") == "false"  # print may leave it out
+
+
+def test_a_widget_says_whether_anything_was_filled_in(fresh: Any) -> None:
+    page = fresh("nl")
+    filled = page.locator("[data-calculator]").evaluate_all(
+        "els => els.map(el => el.getAttribute('data-filled'))")
+    assert filled == ["false"] * 5  # a preselected default is a start, not a filled field
+    _fill(page, "ganciclovir-iv", phase="induction")
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    assert gan.get_attribute("data-filled") == "true"
+    assert gan.get_attribute("data-state") == "invalid"
+
+
+def test_doses_at_the_declared_precision_with_the_unrounded_value_on_request(fresh: Any) -> None:
+    page = fresh("nl")
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    _fill(page, "ganciclovir-iv", weight="72,5", crcl="60", phase="induction")
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("181.25", "181")  # whole mg
+    unrounded = gan.locator(".calculator-unrounded")
+    unrounded.click()
+    assert unrounded.get_attribute("aria-pressed") == "true"
+    assert _value(page, "ganciclovir-iv", "dose_mg") == ("181.25", "181,25")
+    unrounded.click()
+    assert _value(page, "ganciclovir-iv", "dose_mg")[1] == "181"
+
+
+def test_a_shown_value_never_sits_on_a_band_bound_it_is_not_on(fresh: Any) -> None:
+    page = fresh("nl")
+    # 7560 / (72 x 1.5006) = 69.97...: the CrCl widget itself shows 69,9, not 70
+    _fill(page, "creatinine-clearance", age="20", weight="63", sex="male", creatinine="1,5006",
+          creatinine_unit="mg_dl")
+    assert _value(page, "creatinine-clearance", "crcl")[1] == "69,9"
+    page = fresh("nl")  # foscarnet alone: no creatinine shared from the CrCl widget
+    # 70.02 / 70 = 1.000285... mL/min/kg is in "> 1,0 – 1,4": never shown as "1"
+    _fill(page, "foscarnet-iv", weight="70", crcl="70,02", regimen="induction-60")
+    assert _value(page, "foscarnet-iv", "crcl_per_kg")[1] == "1,0003"
+    _fill(page, "foscarnet-iv", crcl="70")
+    assert _value(page, "foscarnet-iv", "crcl_per_kg")[1] == "1"  # on the bound: as it is
+
+
+def test_every_control_keeps_its_name_and_description_without_repeated_markup(
+        pages: dict[str, Any]) -> None:
+    """The page carries no per-input ids or attributes; the label around each control names
+    it, and calculator.js describes it by the widget's messages."""
+    page = pages["en"]
+    gan = page.locator('[data-calculator="ganciclovir-iv"]')
+    assert gan.get_by_role("textbox", name="Actual body weight (kg)", exact=True).count() == 1
+    assert gan.get_by_role("combobox", name="Phase", exact=True).count() == 1
+    controls = page.locator("[data-calculator] [name]").evaluate_all("""els => els.map(el => [
+        el.labels.length, el.getAttribute('autocomplete'),
+        (document.getElementById(el.getAttribute('aria-describedby').split(' ')[0]) || {})
+            .className])""")
+    assert controls and all(c == [1, "off", "calculator-messages"] for c in controls), controls
+    ids = page.locator("[id]").evaluate_all("els => els.map(el => el.id)")
+    assert len(ids) == len(set(ids))  # the ids calculator.js makes are unique on the page

@@ -487,6 +487,14 @@ def test_the_valid_example_loads_and_its_vectors_pass(tmp_path: Path) -> None:
      "calculators/demo.yaml:1: error: id 'other' does not match the file name 'demo.yaml'"),
     ('version: "1.0"', "version: 1.0",
      "calculators/demo.yaml:2: error: version must be a quoted string 'MAJOR.MINOR', got 1.0"),
+    # as in protocol.yaml (model.VERSION_PATTERN): no leading zeros, nothing after
+    ('version: "1.0"', 'version: "01.0"',
+     "calculators/demo.yaml:2: error: version must be a quoted string 'MAJOR.MINOR', got '01.0'"),
+    ('version: "1.0"', 'version: "1.00"',
+     "calculators/demo.yaml:2: error: version must be a quoted string 'MAJOR.MINOR', got '1.00'"),
+    ('version: "1.0"', 'version: "1.0\\n"',
+     "calculators/demo.yaml:2: error: version must be a quoted string 'MAJOR.MINOR', got "
+     "'1.0\\n'"),
     ("status: draft", "status: approved",
      "calculators/demo.yaml:3: error: status 'approved' needs 'approved_by': the person who "
      "checked the tables"),
@@ -614,9 +622,10 @@ def test_widget_is_one_csp_safe_html_block(calc: str, lang: str) -> None:
     assert 'aria-live="polite"' in html and "<details" in html
     assert '<p class="calculator-unavailable" hidden>' in html
     for item in SPECS[calc].inputs:
+        # labelled by the label around it: nothing between the label and its control
         tag = "select" if item.type == "choice" else "input"
-        dom_id = re.search(rf'<{tag} id="([^"]+)" name="{item.id}"', html)
-        assert dom_id and f'<label for="{dom_id.group(1)}">' in html
+        assert re.search(rf'<div><label>[^<]*(<span class="calculator-unit">[^<]*</span>)?'
+                         rf'<{tag} name="{item.id}"[ >]', html), item.id
     for output in SPECS[calc].outputs:
         assert f'data-output="{output.id}" data-value=""' in html
     assert "calculator-notice" in html  # every shipped spec is still a draft
@@ -674,8 +683,16 @@ def test_spec_json_cannot_break_out_of_an_html_element(tmp_path: Path) -> None:
 
 def test_widget_details_show_formula_table_source_version_and_judgements() -> None:
     html = render_widget(SPECS["foscarnet-iv"], "nl", "x.json")
-    assert ("<code>crcl_per_kg = first(crcl / weight, (140 - age) / (72 * creatinine_mg_dl) * "
-            "sex_factor)</code>") in html
+    # as a reader writes it (issue 18), not as the spec's code
+    assert ("<li>Klaring per kg = (Gemeten creatinineklaring (in plaats van creatinine) / "
+            "Werkelijk lichaamsgewicht) anders ((140 − Leeftijd) / (72 × creatinine in mg/dL) × "
+            "geslachtsfactor)</li>") in html
+    assert "creatinine_mg_dl" not in html and "<code>" not in html
+    assert ("<li>niet Serumcreatinine ingevuld of (creatinine in mg/dL ≥ 0,2 en "
+            "creatinine in mg/dL ≤ 20): Serumcreatinine: buiten") in html
+    cg_nl = render_widget(SPECS["creatinine-clearance"], "nl", "x.json")
+    assert ("<li>Creatinineklaring = (140 − Leeftijd) × Werkelijk lichaamsgewicht / "
+            "(72 × creatinine in mg/dL) × geslachtsfactor</li>") in cg_nl
     assert "<th>&gt; 0,8 – 1,0</th><td>50 mg/kg, 2 dd (elke 12 uur)</td>" in html
     assert "Productinformatie Foscavir (foscarnet) van de FDA, tabel 13" in html
     assert "Versie van de calculator: 1.1 · Status: concept" in html

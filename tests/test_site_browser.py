@@ -24,9 +24,9 @@ def served(seed_build: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize(("path", "weight", "crcl", "shown"), [
-    ("protocols/cmv-recurrent-anemia/", "70.5", "69.5", "176.25"),
-    ("nl/protocols/cmv-icu/", "70,5", "69,5", "176,25"),
-    ("id/protocols/cmv-icu/", "70,5", "69,5", "176,25"),
+    ("protocols/cmv-recurrent-anemia/", "70.5", "69.5", "176"),  # whole mg, as the spec says
+    ("nl/protocols/cmv-icu/", "70,5", "69,5", "176"),
+    ("id/protocols/cmv-icu/", "70,5", "69,5", "176"),
 ])
 def test_ganciclovir_widget_in_a_protocol_page(browser: Any, served: str, path: str,
                                                weight: str, crcl: str, shown: str) -> None:
@@ -36,6 +36,9 @@ def test_ganciclovir_widget_in_a_protocol_page(browser: Any, served: str, path: 
     try:
         page.goto(served + path)
         widget = page.locator('[data-calculator="ganciclovir-iv"]')
+        widget.locator("table.calculator-table").wait_for()  # the spec is loaded
+        # nothing typed yet: no red message anywhere on the page (issue 18)
+        assert page.locator(".calculator-messages li").count() == 0
         widget.locator('input[name="weight"]').fill(weight)
         widget.locator('input[name="crcl"]').fill(crcl)
         widget.locator('select[name="phase"]').select_option("induction")
@@ -43,6 +46,8 @@ def test_ganciclovir_widget_in_a_protocol_page(browser: Any, served: str, path: 
         # 69.5 mL/min is in the 50-69 band (bands are lower bounds): 2.5 mg/kg q12h.
         assert dose.get_attribute("data-value") == "176.25"
         assert dose.inner_text() == shown
+        # the dosing table under the widget, the patient's row marked
+        assert widget.locator('tr[aria-current="true"] th').inner_text() == "50–69"
         assert widget.locator('[data-output="interval"]').get_attribute("data-value") == "q12h"
         widget.locator('input[name="crcl"]').fill("")
         assert dose.get_attribute("data-value") == ""

@@ -297,7 +297,7 @@
 
   function holds(when, env) { return when === null || evalExpr(when, env) === true; }
 
-  function runStep(spec, step, env, bands, notices) {
+  function runStep(spec, step, env, bands, notices, shown) {
     if (step.kind === "let") {
       env[step.name] = evalExpr(step.expr, env);
     } else if (step.kind === "cases") {
@@ -314,7 +314,7 @@
     } else if (step.kind === "notice") {
       if (holds(step.when, env)) { notices.push(step.message); }
     } else if (step.kind === "table") {
-      runTable(step, env, bands, notices);
+      runTable(step, env, bands, notices, shown);
     }
   }
 
@@ -334,7 +334,7 @@
     return band;
   }
 
-  function runTable(step, env, bands, notices) {
+  function runTable(step, env, bands, notices, shown) {
     var band = tableRow(step, env);
     var column = env[step.column];
     if (band === null || column === null) {
@@ -342,6 +342,7 @@
       return;
     }
     bands[step.name] = band.label;
+    if (shown) { shown[step.name] = band.shown || band.label; }
     if (band.notice) { notices.push(band.notice); }
     var cell = band.cells[column];
     step.sets.forEach(function (name) { env[name] = cell[name]; });
@@ -374,11 +375,12 @@
     });
     if (messages.length) { return { ok: false, messages: messages }; }
     var bands = {};
+    var bandText = {};  // the band as said under the result: with its unit
     var notices = [];
     var outputs = {};
     var exact = {};
     try {
-      spec.logic.forEach(function (step) { runStep(spec, step, env, bands, notices); });
+      spec.logic.forEach(function (step) { runStep(spec, step, env, bands, notices, bandText); });
       spec.outputs.forEach(function (output) {
         outputs[output.id] = outputValue(output, env);
         var value = evalExpr(output.expr, env);
@@ -390,7 +392,7 @@
       throw err;
     }
     return { ok: true, inputs: inputs, outputs: outputs, exact: exact, bands: bands,
-             notices: notices, messages: [] };
+             bandText: bandText, notices: notices, messages: [] };
   }
 
   // ------------------------------------------------------------ the page
@@ -446,7 +448,7 @@
       if (marker) { marker.hidden = true; }
       return undefined;
     }
-    if (!marker) { marker = linkNote(field, input.id); }
+    if (!marker) { marker = linkNote(root, field, input.id); }
     var lang = pageLang(spec);
     var result = source.root.calculatorResult;
     var value = result && result.ok ? result.exact[link.output] : null;
@@ -471,13 +473,14 @@
   }
 
   // The note under a linked field, made here: pages without the source do not carry it.
-  function linkNote(field, id) {
+  function linkNote(root, field, id) {
     var note = document.createElement("p");
     note.className = "calculator-link";
-    note.id = field.id + "-link";
+    note.id = ("calc-" + root.getAttribute("data-calculator") + "-" + id + "-link").replace(/_/g, "-");
     note.setAttribute("data-link-for", id);
     note.hidden = true;
-    field.parentNode.appendChild(note);
+    var label = field.closest("label") || field;  // under the label, not inside it
+    label.parentNode.insertBefore(note, label.nextSibling);
     var described = field.getAttribute("aria-describedby");
     field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
     return note;
@@ -530,6 +533,15 @@
     });
   }
 
+  function filled(root) {
+    return Array.prototype.some.call(root.querySelectorAll("input[name], select[name]"),
+      function (field) {
+        if (field.tagName !== "SELECT") { return field.value !== ""; }
+        var start = Array.prototype.find.call(field.options, function (o) { return o.defaultSelected; });
+        return field.value !== (start ? start.value : "");
+      });
+  }
+
   function refresh(root) {
     var widget = widgets.find(function (w) { return w.root === root; });
     if (widget) { update(widget.root, widget.spec); }
@@ -541,6 +553,8 @@
     var result = evaluate(spec, readRaw(root, spec));
     root.calculatorResult = result;
     root.setAttribute("data-state", result.ok ? "ok" : "invalid");
+    // For print: an untouched widget (every field at its start) need not be printed.
+    root.setAttribute("data-filled", filled(root) ? "true" : "false");
     writeOutputs(root, spec, result);
     writeBands(root, spec, result);
     writeNotices(root, result);
@@ -575,16 +589,34 @@
         el.textContent = output.codes[value] || value;
       } else {
         el.setAttribute("data-value", String(value));
-        el.textContent = formatNumber(value, output.decimals, lang);
+        el.textContent = root.getAttribute("data-unrounded") === "true"
+          ? formatNumber(value, 20, lang) : shownNumber(output, value, result.exact[output.id], lang);
       }
-      var row = el.closest(".calculator-output");
+      var row = el.closest("div");
       if (row) { row.setAttribute("data-empty", value === null || value === undefined ? "true" : "false"); }
     });
   }
 
+  // A number at the spec's decimals; cut off where the spec says so (a CrCl of 69.96 is
+  // 69.9, never 70), and with more digits where the rounded value would sit on a band
+  // bound of the spec that the value is not on (1.0004 is not "1" beside "> 1.0 – 1.4").
+  function shownNumber(output, value, exact, lang) {
+    if (output.roundDown && exact) { return shownDown(exact, output.decimals, lang); }
+    var bounds = (output.bounds || []).map(ratParse);
+    for (var d = output.decimals; d < 10; d += 1) {
+      var rounded = ratParse(value.toFixed(d));
+      var misleading = exact && bounds.some(function (b) {
+        return ratCmp(rounded, b) === 0 && ratCmp(exact, b) !== 0;
+      });
+      if (!misleading) { return formatNumber(Number(value.toFixed(d)), d, lang); }
+    }
+    return formatNumber(value, 20, lang);
+  }
+
   function writeBands(root, spec, result) {
     root.querySelectorAll("[data-band]").forEach(function (el) {
-      var label = result.ok ? result.bands[el.getAttribute("data-band")] : undefined;
+      var name = el.getAttribute("data-band");
+      var label = result.ok ? result.bandText[name] : undefined;
       el.hidden = label === undefined;
       el.textContent = label === undefined ? "" : spec.messages.band + ": " + label;
     });
@@ -593,7 +625,10 @@
         return result.bands[k] === row.getAttribute("data-band-label");
       });
       row.classList.toggle("calculator-row-used", used);
+      if (used) { row.setAttribute("aria-current", "true"); } else { row.removeAttribute("aria-current"); }
     });
+    var copy = root.querySelector(".calculator-copy");
+    if (copy) { copy.disabled = !result.ok; }
   }
 
   function fillList(list, texts) {
@@ -619,20 +654,151 @@
     fillList(list, notices);
   }
 
+  // A field nobody has touched yet says nothing: its "enter a value" waits until the
+  // reader has been in it or typed. The result stays empty all the same.
+  function untouchedEmpty(root, input) {
+    var field = control(root, input.id);
+    return Boolean(field) && !(root.calculatorTouched || {})[input.id] &&
+      field.value.replace(SPACE_RE, "") === "";
+  }
+
   function writeMessages(root, spec, result) {
-    fillList(root.querySelector(".calculator-messages"), result.messages);
+    var quiet = spec.inputs.filter(function (input) { return untouchedEmpty(root, input); })
+      .map(function (input) { return input.messages.missing; });
+    var shown = result.messages.filter(function (m) { return quiet.indexOf(m) < 0; });
+    fillList(root.querySelector(".calculator-messages"), shown);
     // Mark each control whose own message is shown, for assistive technology and CSS.
     spec.inputs.forEach(function (input) {
       var field = control(root, input.id);
       if (!field) { return; }
       var own = Object.keys(input.messages).some(function (key) {
-        return result.messages.indexOf(input.messages[key]) >= 0;
-      }) || result.messages.some(function (m) {
+        return shown.indexOf(input.messages[key]) >= 0;
+      }) || shown.some(function (m) {
         return ambiguousMessage(input.messages.ambiguous, field.value.replace(SPACE_RE, ""),
                                 spec.decimal) === m;
       });
-      field.setAttribute("aria-invalid", own && field.value !== "" ? "true" : "false");
+      field.setAttribute("aria-invalid", own ? "true" : "false");
     });
+  }
+
+  // ------------------------------------------------------------ made here, not in the page
+
+  function make(tag, className, text, parent) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text !== undefined && text !== null) { el.textContent = text; }
+    if (parent) { parent.appendChild(el); }
+    return el;
+  }
+
+  // What the page leaves out to stay small, and what works only with this file anyway:
+  // the controls' attributes, the copy and reset buttons, and the dosing table.
+  function furnish(root, spec) {
+    var messages = root.querySelector(".calculator-messages");
+    var id = "calc-" + spec.id.replace(/_/g, "-") + "-messages";
+    if (messages && !messages.id) { messages.id = id; }
+    root.querySelectorAll("input[name], select[name]").forEach(function (field) {
+      field.setAttribute("autocomplete", "off");
+      if (field.tagName === "INPUT") { field.setAttribute("spellcheck", "false"); }
+      var described = field.getAttribute("aria-describedby");
+      if (!described || described.split(" ").indexOf(id) < 0) {
+        field.setAttribute("aria-describedby", described ? id + " " + described : id);
+      }
+    });
+    var outputs = root.querySelector(".calculator-outputs");
+    if (outputs && !root.querySelector(".calculator-actions")) {
+      var actions = make("div", "calculator-actions");
+      var copy = make("button", "calculator-copy", spec.messages.copy, actions);
+      var reset = make("button", "calculator-reset", spec.messages.reset, actions);
+      var exact = make("button", "calculator-unrounded", spec.messages.unrounded, actions);
+      [copy, reset, exact].forEach(function (b) { b.type = "button"; });
+      exact.setAttribute("aria-pressed", "false");
+      make("span", "calculator-copied", "", actions).setAttribute("role", "status");
+      copy.addEventListener("click", function () { copyResult(root, spec); });
+      reset.addEventListener("click", function () { resetWidget(root, spec); });
+      exact.addEventListener("click", function () {
+        var on = root.getAttribute("data-unrounded") !== "true";
+        root.setAttribute("data-unrounded", on ? "true" : "false");
+        exact.setAttribute("aria-pressed", on ? "true" : "false");
+        refresh(root);
+      });
+      outputs.parentNode.insertBefore(actions, outputs.nextSibling);
+    }
+    spec.logic.forEach(function (step) {
+      if (step.kind !== "table" || !step.shown || root.querySelector("table.calculator-table")) {
+        return;
+      }
+      var band = root.querySelector('[data-band="' + step.name + '"]');
+      if (band) { band.parentNode.insertBefore(dosingTable(step.shown), band.nextSibling); }
+    });
+  }
+
+  // The dosing table under the widget, from the spec's finished texts; writeBands marks
+  // the patient's row.
+  function dosingTable(shown) {
+    var wrap = make("div", "calculator-table-wrap");
+    var table = make("table", "calculator-table", null, wrap);
+    make("caption", null, shown.caption, table);
+    var head = make("tr", null, null, make("thead", null, null, table));
+    shown.head.forEach(function (text) { make("th", null, text, head).scope = "col"; });
+    var body = make("tbody", null, null, table);
+    shown.rows.forEach(function (cells) {
+      var row = make("tr", null, null, body);
+      row.setAttribute("data-band-label", cells[0]);
+      make("th", null, cells[0], row).scope = "row";
+      cells.slice(1).forEach(function (text) { make("td", null, text, row); });
+    });
+    return wrap;
+  }
+
+  // The result as one line of text in the page's language, as the page shows it.
+  function resultText(root) {
+    var title = root.querySelector(".calculator-title");
+    var parts = [];
+    root.querySelectorAll(".calculator-outputs > div").forEach(function (row) {
+      var value = row.querySelector("[data-output]");
+      if (!value || value.getAttribute("data-value") === "") { return; }
+      var unit = row.querySelector(".calculator-unit");
+      parts.push(row.querySelector("dt").textContent + ": " + value.textContent +
+                 (unit ? " " + unit.textContent : ""));
+    });
+    root.querySelectorAll("[data-band]").forEach(function (el) {
+      if (!el.hidden && el.textContent) { parts.push(el.textContent); }
+    });
+    return (title ? title.textContent + ": " : "") + parts.join("; ");
+  }
+
+  function copyResult(root, spec) {
+    var status = root.querySelector(".calculator-copied");
+    var result = root.calculatorResult;
+    if (!result || !result.ok) { return; }
+    var text = resultText(root);
+    var said = function (words) { if (status) { status.textContent = words; } };
+    if (!navigator.clipboard || !navigator.clipboard.writeText) {
+      said(spec.messages.copy_failed);
+      return;
+    }
+    navigator.clipboard.writeText(text).then(function () {
+      said(spec.messages.copied.replace("{text}", text));
+    }, function () { said(spec.messages.copy_failed); });
+  }
+
+  // Every field back to its start (a choice to its default), the links live again, and
+  // nothing said until the reader touches a field.
+  function resetWidget(root, spec) {
+    root.querySelectorAll("input[name], select[name]").forEach(function (field) {
+      if (field.tagName === "SELECT") {
+        var start = Array.prototype.find.call(field.options, function (o) { return o.defaultSelected; });
+        field.value = start ? start.value : "";
+      } else {
+        field.value = "";
+      }
+      if (field.getAttribute("data-link") === "typed") { field.setAttribute("data-link", "live"); }
+    });
+    root.calculatorTouched = {};
+    var status = root.querySelector(".calculator-copied");
+    if (status) { status.textContent = ""; }
+    refresh(root);
   }
 
   // ------------------------------------------------------------ chart
@@ -699,7 +865,7 @@
 
   // ------------------------------------------------------------ start-up
 
-  var SPEC_FORMAT = 2;  // SPEC_JSON_VERSION in widget.py
+  var SPEC_FORMAT = 3;  // SPEC_JSON_VERSION in widget.py
   var specs = {};  // absolute URL -> Promise of the parsed spec, one request per file
 
   function loadSpec(url) {
@@ -736,6 +902,8 @@
 
   function start(root, spec) {
     prepare(spec);
+    furnish(root, spec);
+    root.calculatorTouched = {};
     widgets = widgets.filter(function (w) { return document.contains(w.root); });
     widgets.push({ root: root, spec: spec });
     var changed = function (event) {
@@ -743,6 +911,7 @@
         var target = event && event.target;
         var name = target && target.getAttribute && target.getAttribute("name");
         var input = name ? inputOf(spec, name) : null;
+        if (input && event.type !== "focusout") { root.calculatorTouched[name] = true; }
         if (event && event.type === "input" && input && input.link &&
             target.getAttribute("data-link") !== null) {
           target.setAttribute("data-link", "typed");  // typed by hand: the link yields
@@ -756,6 +925,13 @@
     };
     root.addEventListener("input", changed);
     root.addEventListener("change", changed);
+    root.addEventListener("focusout", function (event) {
+      var name = event.target && event.target.getAttribute && event.target.getAttribute("name");
+      if (name && inputOf(spec, name) && !root.calculatorTouched[name]) {
+        root.calculatorTouched[name] = true;  // left the field: now it may say what is missing
+        refresh(root);
+      }
+    });
     changed(null);
     // A widget that starts after its source, or a source after its followers.
     widgets.forEach(function (w) { if (w.root !== root) { update(w.root, w.spec); } });

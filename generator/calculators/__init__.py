@@ -2,7 +2,9 @@
 
 Public entry points:
 
-- :func:`load_calculator`, :func:`load_calculators` (``spec``): read and validate specs;
+- :func:`load_calculator`, :func:`load_calculators` (``spec``): read and validate specs
+  (the models in ``specmodel``; one reader per section: ``readinputs``, ``readlogic``,
+  ``readoutputs``, ``readvectors``, on ``readbase``);
 - :func:`evaluate` (``evaluate``): the reference evaluator, raising :class:`CalcInputError`;
 - :func:`check_vectors` (``vectors``): a spec's own test vectors as problems;
 - :func:`render_widget` (``widget``): the widget HTML for one page language;

@@ -24,7 +24,8 @@ KEYS: tuple[str, ...] = (
     "unavailable", "formula", "table", "band", "source", "version", "status", "limits", "notes",
     "empty", "chart_start", "chart_end", "chart_target", "day", "whole", "status_draft",
     "status_review", "status_approved", "status_retired", "link_waiting", "link_implausible",
-    "link_typed", "link_restore",
+    "link_typed", "link_restore", "word_and", "word_or", "word_not", "word_given", "word_otherwise",
+    "copy", "copied", "copy_failed", "reset", "unrounded",
 )
 
 _current: tuple[tuple[str, ...], dict[str, dict[str, str]]] | None = None

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Mapping
 from fractions import Fraction
 from html import escape
 from typing import Any
@@ -21,6 +23,7 @@ from . import expr as ex
 from .evaluate import input_messages
 from .exact import to_text
 from .i18n import decimal_symbol, languages, not_approved, number, ui
+from .reading import reader_text
 from .spec import (
     Band,
     CalculatorSpec,
@@ -34,7 +37,7 @@ from .spec import (
     TableStep,
 )
 
-SPEC_JSON_VERSION = 2  # bump when the shape of page_spec changes (2: exact numbers as text)
+SPEC_JSON_VERSION = 3  # bump when the shape of page_spec changes (3: table texts, bounds)
 SPEC_DIR = "assets/calculators"  # under the site root, beside calculator.js
 
 
@@ -50,12 +53,12 @@ def page_spec(spec: CalculatorSpec, lang: str) -> dict[str, Any]:
         "status": spec.status,
         "lang": lang,
         "inputs": [_input_json(item, lang) for item in spec.inputs],
-        "logic": [_step_json(step, lang) for step in spec.logic],
-        "outputs": [_output_json(item, lang) for item in spec.outputs],
+        "logic": [_step_json(spec, step, lang) for step in spec.logic],
+        "outputs": [_output_json(spec, item, lang) for item in spec.outputs],
         "decimal": decimal_symbol(lang),
         "messages": {key: ui(lang, key) for key in (
             "impossible", "empty", "band", "link_waiting", "link_implausible", "link_typed",
-            "link_restore")},
+            "link_restore", "copy", "copied", "copy_failed", "reset", "unrounded")},
         "chart": None if spec.chart is None else {
             "kind": spec.chart.kind, "start": spec.chart.start, "end": spec.chart.end,
             "days": spec.chart.days, "targetLogPerWeek": spec.chart.target_log_per_week,
@@ -88,7 +91,7 @@ def _when(tree: ex.Expr | None) -> dict[str, Any] | None:
     return None if tree is None else ex.to_json(tree)
 
 
-def _step_json(step: object, lang: str) -> dict[str, Any]:
+def _step_json(spec: CalculatorSpec, step: object, lang: str) -> dict[str, Any]:
     if isinstance(step, LetStep):
         return {"kind": "let", "name": step.name, "expr": ex.to_json(step.expr)}
     if isinstance(step, CasesStep):
@@ -102,14 +105,19 @@ def _step_json(step: object, lang: str) -> dict[str, Any]:
         return {"kind": "notice", "message": step.message[lang], "when": _when(step.when)}
     assert isinstance(step, TableStep)
     return {"kind": "table", "name": step.name, "by": step.by, "column": step.column,
-            "sets": list(step.sets), "bands": [_band_json(b, lang) for b in step.bands],
-            "overrideBy": step.override_by,
-            "overrides": {code: _band_json(b, lang) for code, b in step.overrides.items()}}
+            "sets": list(step.sets), "overrideBy": step.override_by,
+            "bands": [_band_json(b, lang, _unit_of(spec, step.by, lang)) for b in step.bands],
+            "overrides": {code: _band_json(b, lang) for code, b in step.overrides.items()},
+            "shown": _table_text(spec, step, lang)}
 
 
-def _band_json(band: Band, lang: str) -> dict[str, Any]:
-    """Numbers as exact text (``{"n": "0.625"}``), codes as strings, null as null."""
-    return {"label": band.label[lang],
+def _band_json(band: Band, lang: str, unit: str = "") -> dict[str, Any]:
+    """Numbers as exact text (``{"n": "0.625"}``), codes as strings, null as null.
+
+    ``shown`` is the label as said under the result, with the unit of the value the band
+    is chosen by after its last number ("50–69 mL/min", "< 10 mL/min, no dialysis").
+    """
+    return {"label": band.label[lang], "shown": _with_unit(band.label[lang], unit),
             "lower": None if band.lower is None else to_text(band.lower),
             "lowerInclusive": band.lower_inclusive,
             "upper": None if band.upper is None else to_text(band.upper),
@@ -120,10 +128,47 @@ def _band_json(band: Band, lang: str) -> dict[str, Any]:
                       for code, cell in band.cells.items()}}
 
 
-def _output_json(item: Output, lang: str) -> dict[str, Any]:
+def _with_unit(label: str, unit: str) -> str:
+    last = max((m.end() for m in re.finditer(r"[0-9]", label)), default=0)
+    return label if not unit or not last else f"{label[:last]} {unit}{label[last:]}"
+
+
+def _output_json(spec: CalculatorSpec, item: Output, lang: str) -> dict[str, Any]:
     return {"id": item.id, "type": item.type, "expr": ex.to_json(item.expr),
             "decimals": item.decimals, "allowNegative": item.allow_negative,
+            "roundDown": item.round_down, "bounds": _bounds(spec, item),
             "codes": {code: text[lang] for code, text in item.codes.items()}}
+
+
+def _bounds(spec: CalculatorSpec, item: Output) -> list[str]:
+    """The band bounds a table of the spec compares this output's value with.
+
+    The page shows the value with more digits where the rounded one would sit on a bound
+    the value is not on ("1" for 1.0004 beside the band "> 1.0 – 1.4").
+    """
+    found: set[Fraction] = set()
+    for step in spec.logic:
+        if isinstance(step, TableStep) and step.by == item.source:
+            for band in step.bands:
+                found.update(v for v in (band.lower, band.upper) if v is not None)
+    return [to_text(v) for v in sorted(found)]
+
+
+def _table_text(spec: CalculatorSpec, step: TableStep, lang: str) -> dict[str, Any]:
+    """The dosing table as the page shows it under the widget: finished texts."""
+    by_unit = _unit_of(spec, step.by, lang)
+    column = spec.input(step.column)
+    return {"caption": f"{ui(lang, 'table')}: {_label_of(spec, step.by, lang)}"
+                       + (f" ({by_unit})" if by_unit else ""),
+            "head": [ui(lang, "band"), *(c.label[lang] for c in column.choices)],
+            "rows": [[band.label[lang],
+                      *(_cell_text(spec, band, c.code, step, lang) for c in column.choices)]
+                     for band in _table_bands(step)]}
+
+
+def _table_bands(step: TableStep) -> tuple[Band, ...]:
+    """High to low, as the label prints it; then the rows chosen by another input."""
+    return (*reversed(step.bands), *step.overrides.values())
 
 
 def spec_json(spec: CalculatorSpec, lang: str) -> str:
@@ -153,13 +198,16 @@ def spec_reference(spec: CalculatorSpec, lang: str) -> str:
 
 
 def render_widget(spec: CalculatorSpec, lang: str, spec_url: str,
-                  details_url: str | None = None) -> str:
+                  details_url: str | None = None,
+                  defaults: Mapping[str, str] | None = None) -> str:
     """The widget for a page in ``lang``: one HTML block without blank lines.
 
     ``spec_url`` is the spec file relative to the page (see ``spec_reference``). With a
     ``details_url`` (the calculator's own page, relative to this one) the widget links to
     "How this is calculated" instead of carrying it: a protocol page with several
     widgets stays small, and the formula, table and source are one click away.
+    ``defaults`` (input id -> option code, from ``site_config``) preselects an option of
+    a choice input for this language, e.g. the creatinine unit its labs report.
     """
     if lang not in languages():
         raise ValueError(f"unknown language '{lang}'")
@@ -171,7 +219,7 @@ def render_widget(spec: CalculatorSpec, lang: str, spec_url: str,
         f'<p class="calculator-title"><strong>{escape(spec.title[lang])}</strong></p>',
         *_notice(spec, lang),
         '<div class="calculator-inputs">',
-        *(_field(spec, item, lang) for item in spec.inputs),
+        *(_field(item, lang, _default(item, defaults)) for item in spec.inputs),
         "</div>",
         *_result(spec, lang),
         *_chart(spec),
@@ -194,29 +242,37 @@ def _dom_id(spec: CalculatorSpec, *parts: str) -> str:
     return "-".join(("calc", spec.id, *parts)).replace("_", "-")
 
 
-def _field(spec: CalculatorSpec, item: Input, lang: str) -> str:
-    dom_id = _dom_id(spec, "in", item.id)
+def _default(item: Input, defaults: Mapping[str, str] | None) -> str | None:
+    """The site's default for this language where it is an option of the input (the check
+    refuses any other), else the spec's."""
+    chosen = (defaults or {}).get(item.id)
+    return chosen if any(c.code == chosen for c in item.choices) else item.default
+
+
+def _field(item: Input, lang: str, default: str | None) -> str:
+    """One input, labelled by the label around it (no id or ``for`` to repeat).
+
+    Only what the page needs before calculator.js runs: ``type`` is text by default (a
+    number field drops a decimal comma in some browsers), and calculator.js sets
+    ``autocomplete``, ``spellcheck`` and ``aria-describedby`` on every control, as the
+    widget does nothing without it.
+    """
     unit = f' <span class="calculator-unit">({escape(item.unit[lang])})</span>' \
         if item.unit else ""
-    label = f'<label for="{dom_id}">{escape(item.label[lang])}{unit}</label>'
-    described = f'aria-describedby="{_dom_id(spec, "messages")}"'
     if item.type == "choice":
         options = "".join(
-            f'<option value="{escape(c.code)}"{" selected" if c.code == item.default else ""}>'
+            f'<option value="{escape(c.code)}"{" selected" if c.code == default else ""}>'
             f'{escape(c.label[lang])}</option>'
             for c in item.choices
         )
-        placeholder = "" if item.default else \
+        placeholder = "" if default else \
             f'<option value="">{escape(ui(lang, "placeholder_choice"))}</option>'
-        control = (f'<select id="{dom_id}" name="{escape(item.id)}" {described}>'
-                   f"{placeholder}{options}</select>")
+        control = f'<select name="{escape(item.id)}">{placeholder}{options}</select>'
     else:
         mode = "numeric" if item.whole_number else "decimal"
-        # type="text": type="number" drops a decimal comma in some browsers
-        control = (f'<input id="{dom_id}" name="{escape(item.id)}" type="text" '
-                   f'inputmode="{mode}" autocomplete="off" spellcheck="false" {described}>')
+        control = f'<input name="{escape(item.id)}" inputmode="{mode}">'
     # calculator.js adds a note under a linked field, on a page with its source only
-    return f'<div class="calculator-field">{label}{control}</div>'
+    return f"<div><label>{escape(item.label[lang])}{unit}{control}</label></div>"
 
 
 def _result(spec: CalculatorSpec, lang: str) -> list[str]:
@@ -225,7 +281,7 @@ def _result(spec: CalculatorSpec, lang: str) -> list[str]:
         unit = f' <span class="calculator-unit">{escape(item.unit[lang])}</span>' \
             if item.unit else ""
         rows.append(
-            f'<div class="calculator-output"><dt>{escape(item.label[lang])}</dt>'
+            f'<div><dt>{escape(item.label[lang])}</dt>'
             f'<dd><span data-output="{escape(item.id)}" data-value="">'
             f'{escape(ui(lang, "empty"))}</span>{unit}</dd></div>'
         )
@@ -238,7 +294,7 @@ def _result(spec: CalculatorSpec, lang: str) -> list[str]:
         f'aria-label="{escape(ui(lang, "result"))}">',
         '<dl class="calculator-outputs">', *rows, "</dl>",
         *bands,
-        f'<ul class="calculator-messages" id="{_dom_id(spec, "messages")}"></ul>',
+        '<ul class="calculator-messages"></ul>',
         # shown by calculator.js when the spec cannot be loaded: then no result at all
         f'<p class="calculator-unavailable" hidden>{escape(ui(lang, "unavailable"))}</p>',
         "</div>",
@@ -295,30 +351,37 @@ def _details(spec: CalculatorSpec, lang: str) -> list[str]:
 
 
 def _formula_lines(spec: CalculatorSpec, lang: str) -> list[str]:
+    """Each step as a reader writes it: labels, × and −, the page's numbers and words."""
+    def name(ident: str) -> str:
+        return _label_of(spec, ident, lang).replace("_", " ") if ident else ident
+
+    def said(tree: ex.Expr) -> str:
+        return escape(reader_text(tree, lang, name))
+
     lines: list[str] = []
     for step in spec.logic:
         if isinstance(step, LetStep):
-            lines.append(f"<code>{escape(step.name)} = {escape(step.source)}</code>")
+            lines.append(f"{escape(name(step.name))} = {said(step.expr)}")
         elif isinstance(step, CasesStep):
             by = spec.input(step.by)
             labels = {c.code: c.label[lang] for c in by.choices}
-            cases = "; ".join(f"{escape(labels[code])}: <code>{escape(source)}</code>"
-                              for code, _, source in step.cases)
-            lines.append(f"<code>{escape(step.name)}</code> ({escape(by.label[lang])}) = {cases}")
+            cases = "; ".join(f"{escape(labels[code])}: {said(tree)}"
+                              for code, tree, _ in step.cases)
+            lines.append(f"{escape(name(step.name))} ({escape(by.label[lang])}) = {cases}")
         elif isinstance(step, CheckStep):
-            lines.append(f"<code>{escape(step.source)}</code>: {escape(step.message[lang])}")
+            lines.append(f"{said(step.expr)}: {escape(step.message[lang])}")
         elif isinstance(step, NoticeStep):
-            when = f"<code>{escape(step.source)}</code>: " if step.source else ""
+            when = f"{said(step.when)}: " if step.when is not None else ""
             lines.append(f"{when}{escape(step.message[lang])}")
         elif isinstance(step, RequireStep):
             continue  # which inputs are needed is said by the messages themselves
         else:
             assert isinstance(step, TableStep)
-            lines.append(f"<code>{', '.join(escape(s) for s in step.sets)}</code> ← "
-                         f"{escape(ui(lang, 'table'))} (<code>{escape(step.by)}</code>)")
+            lines.append(f"{', '.join(escape(name(s)) for s in step.sets)} ← "
+                         f"{escape(ui(lang, 'table'))} ({escape(name(step.by))})")
     for item in spec.outputs:
         if item.type == "number" and item.source != item.id:
-            lines.append(f"<code>{escape(item.id)} = {escape(item.source)}</code>")
+            lines.append(f"{escape(item.label[lang])} = {said(item.expr)}")
     return lines
 
 
@@ -326,8 +389,7 @@ def _table(spec: CalculatorSpec, step: TableStep, lang: str) -> list[str]:
     column = spec.input(step.column)
     head = "".join(f"<th>{escape(c.label[lang])}</th>" for c in column.choices)
     rows = []
-    # high to low, as the label prints it; then the rows chosen by another input
-    for band in (*reversed(step.bands), *step.overrides.values()):
+    for band in _table_bands(step):
         cells = "".join(f"<td>{_cell(spec, band, c.code, step, lang)}</td>"
                         for c in column.choices)
         label = escape(band.label[lang])
@@ -343,6 +405,10 @@ def _table(spec: CalculatorSpec, step: TableStep, lang: str) -> list[str]:
 
 
 def _cell(spec: CalculatorSpec, band: Band, code: str, step: TableStep, lang: str) -> str:
+    return escape(_cell_text(spec, band, code, step, lang))
+
+
+def _cell_text(spec: CalculatorSpec, band: Band, code: str, step: TableStep, lang: str) -> str:
     shown = []
     for name in step.sets:
         value = band.cells[code][name]
@@ -354,7 +420,7 @@ def _cell(spec: CalculatorSpec, band: Band, code: str, step: TableStep, lang: st
         else:
             unit = output.unit[lang] if output and output.unit else ""
             shown.append(f"{number(value, lang)} {unit}".strip())
-    return escape(", ".join(shown))
+    return ", ".join(shown)
 
 
 def _label_of(spec: CalculatorSpec, name: str, lang: str) -> str:
@@ -365,6 +431,9 @@ def _label_of(spec: CalculatorSpec, name: str, lang: str) -> str:
     for output in spec.outputs:
         if name in (output.id, output.source):
             return output.label[lang]
+    for step in spec.logic:
+        if isinstance(step, (LetStep, CasesStep)) and step.name == name and step.label:
+            return step.label[lang]
     return name
 
 
