@@ -233,7 +233,8 @@ def test_sigterm_ends_every_worker_and_removes_staging(project: Path) -> None:
 def test_sigterm_to_publish_leaves_no_temporary_folder(project: Path, tmp_path: Path) -> None:
     for args in (["config", "user.name", "Test Editor"],
                  ["config", "user.email", "editor@example.org"],
-                 ["add", "-A"], ["commit", "-q", "-m", "sources"]):
+                 ["add", "-A"], ["commit", "-q", "-m", "sources"],
+                 ["branch", "-M", "main"]):  # publish releases the tip of main only
         subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True)
     tmp = tmp_path / "tmp"
     tmp.mkdir()
