@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from . import pipeline, speedups
+from . import pipeline
 from .calculators import CalcInputError, calc_json, check_vectors, load_calculator
-from .config import load_site_config
-from .fsutil import OutputError
-from .gitutil import GitError
-from .model import ID_PATTERN
-from .problems import Problem, Problems, SourceError
-from .releases import DEFAULT_BRANCH, ReleaseError, ReleaseLog
-from .scope import SOURCE_BRANCH, ScopeError, changed_sources, scope_of, split
+from .checks.scope import SOURCE_BRANCH, ScopeError, changed_sources, scope_of, split
+from .engine import speedups
+from .engine.fsutil import OutputError
+from .release.gitutil import GitError
+from .sources.config import load_site_config
+from .sources.model import ID_PATTERN
+from .sources.problems import Problem, Problems, SourceError
+from .sources.releases import DEFAULT_BRANCH, ReleaseError, ReleaseLog
 
 WATCHED = ("protocol_src", "site_config", "mkdocs.yml")
 
@@ -226,7 +227,7 @@ def _calc(root: Path, args: argparse.Namespace) -> int:
 
 
 def _status(root: Path, args: argparse.Namespace) -> int:
-    from . import status
+    from .checks import status
 
     project = pipeline.load(root).project
     today = date.today()
@@ -239,7 +240,7 @@ def _status(root: Path, args: argparse.Namespace) -> int:
 
 
 def _publish(root: Path, args: argparse.Namespace) -> int:
-    from . import publish
+    from .release import publish
 
     try:
         result = publish.publish(root, args.release, args.branch)
@@ -264,7 +265,7 @@ def _publish(root: Path, args: argparse.Namespace) -> int:
 
 
 def _export(root: Path, args: argparse.Namespace) -> int:
-    from . import publish
+    from .release import publish
 
     out = Path(args.dir)
     out = out if out.is_absolute() else root / out
@@ -278,7 +279,7 @@ def _export(root: Path, args: argparse.Namespace) -> int:
 
 
 def _withdraw(root: Path, args: argparse.Namespace) -> int:
-    from . import publish
+    from .release import publish
 
     try:
         result = publish.withdraw(root, args.release, args.reason, args.branch)
@@ -292,7 +293,7 @@ def _withdraw(root: Path, args: argparse.Namespace) -> int:
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:
-    from .scaffold import PROTOCOLS_DIR, ScaffoldError, load_templates, next_steps, scaffold
+    from .sources.scaffold import PROTOCOLS_DIR, ScaffoldError, load_templates, next_steps, scaffold
 
     problems = Problems()
     site = load_site_config(root, problems)
@@ -320,7 +321,7 @@ def _new(root: Path, args: argparse.Namespace) -> int:
 
 
 def _releases(root: Path) -> ReleaseLog:
-    from . import publish
+    from .release import publish
 
     try:
         return publish.release_log(root, DEFAULT_BRANCH)
@@ -329,7 +330,7 @@ def _releases(root: Path) -> ReleaseLog:
 
 
 def _serve(root: Path, args: argparse.Namespace) -> int:
-    from . import mkdocs_site
+    from .engine import mkdocs_site
 
     releases = _releases(root)
     pipeline.tidy_after_crash(root)

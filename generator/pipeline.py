@@ -15,12 +15,13 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from . import mkdocs_site, workers
-from .calculator_pages import protocol_widget, render_calculator_pages, spec_files
 from .calculators import CalculatorSpec, check_vectors, load_calculators
-from .config import load_site_config
-from .drift import drift_of
-from .fsutil import (
+from .checks.lint import drug_names, lint_protocol
+from .checks.numbers import check_protocol_numbers
+from .checks.sanitize import check_protocol_bodies
+from .checks.validate import validate
+from .engine import mkdocs_site, workers
+from .engine.fsutil import (
     JOURNAL,
     check_output,
     clean_leftovers,
@@ -30,21 +31,20 @@ from .fsutil import (
     sync_tree,
     write_tree,
 )
-from .glossary import load_glossary
-from .history import render_history
-from .languages import install as install_words
-from .languages import load_words
-from .lint import drug_names, lint_protocol
-from .load import PROTOCOLS_DIR, load_protocol, protocol_folders
-from .model import Project, Protocol
-from .numbers import check_protocol_numbers
-from .problems import Problem, Problems, SourceError
-from .releases import ReleaseLog
-from .render import PageCache, RenderOptions, published, render_site
-from .sanitize import check_protocol_bodies
-from .scaffold import TEMPLATE_FILE, check_placeholders, load_templates
-from .transforms import Context, resolve
-from .validate import validate
+from .pages.calculator_pages import protocol_widget, render_calculator_pages, spec_files
+from .pages.history import render_history
+from .pages.render import PageCache, RenderOptions, published, render_site
+from .pages.transforms import Context, resolve
+from .sources.config import load_site_config
+from .sources.drift import drift_of
+from .sources.glossary import load_glossary
+from .sources.languages import install as install_words
+from .sources.languages import load_words
+from .sources.load import PROTOCOLS_DIR, load_protocol, protocol_folders
+from .sources.model import Project, Protocol
+from .sources.problems import Problem, Problems, SourceError
+from .sources.releases import ReleaseLog
+from .sources.scaffold import TEMPLATE_FILE, check_placeholders, load_templates
 
 CONTENT_DIR = "content"
 CALCULATORS_DIR = "protocol_src/calculators"
@@ -318,7 +318,7 @@ def build(root: Path, out: Path, today: date | None = None,
     Everything is built in staging folders; ``content/`` and ``out`` are swapped
     in only when the whole build succeeded, so a failure leaves both as they were.
     ``out`` must be a folder that only an earlier build can have written
-    (:func:`~generator.fsutil.check_output`).
+    (:func:`~generator.engine.fsutil.check_output`).
     """
     check_output(root, out)
     tidy_after_crash(root, out)

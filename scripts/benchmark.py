@@ -164,7 +164,7 @@ def lunr_first_query(site: Path) -> dict[str, int]:
 
 
 def pagefind_first_query(site: Path) -> dict[str, int]:
-    from generator.search import first_query_bytes  # the same computation the README cites
+    from generator.engine.search import first_query_bytes  # the same computation the README cites
     return {lang: first_query_bytes(site, lang) for lang in LANGS}
 
 

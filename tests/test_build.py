@@ -11,7 +11,7 @@ import pytest
 
 from generator import pipeline
 from generator.cli import main
-from generator.problems import SourceError
+from generator.sources.problems import SourceError
 
 from .conftest import SITE_LANGUAGES, ProjectFactory
 

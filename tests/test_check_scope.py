@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import cli, pipeline
+from generator.checks.scope import scope_of, split
 from generator.cli import main
-from generator.problems import Problem
-from generator.scope import scope_of, split
+from generator.sources.problems import Problem
 
 from .conftest import MINIMAL_BODY, MINIMAL_YAML, REPO, ProjectFactory
 

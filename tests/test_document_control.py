@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import pipeline
-from generator.load import load_protocol
-from generator.problems import Problems
+from generator.sources.load import load_protocol
+from generator.sources.problems import Problems
 
 from .conftest import MINIMAL_BODY, MINIMAL_YAML, SITE_LANGUAGES, ProjectFactory
 

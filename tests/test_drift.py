@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import pipeline
-from generator.drift import changed_sections, sections
+from generator.sources.drift import changed_sections, sections
 
 from .conftest import ProjectFactory
 

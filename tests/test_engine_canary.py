@@ -1,4 +1,4 @@
-"""The upgrade canary: every engine internal the build leans on (generator/speedups.py) is
+"""The upgrade canary: every engine internal the build leans on (generator/engine/speedups.py) is
 still there and still used, the header override still differs from Material's header only
 where it means to, and the site is the same with every speed-up off.
 
@@ -17,8 +17,9 @@ import material
 import pytest
 from mkdocs.livereload import LiveReloadServer
 
-from generator import mkdocs_site, pipeline, speedups
-from generator.fsutil import write_tree
+from generator import pipeline
+from generator.engine import mkdocs_site, speedups
+from generator.engine.fsutil import write_tree
 
 from .conftest import REPO, copy_seed_project
 

@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator import pipeline
-from generator.prose import fenced_lines
+from generator.sources.prose import fenced_lines
 
 from .conftest import MINIMAL_YAML, REPO, ProjectFactory
 

@@ -10,9 +10,9 @@ import pytest
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs_static_i18n import folder
 
-from generator import i18n_files, mkdocs_site
-from generator.config import load_site_config
-from generator.problems import Problems
+from generator.engine import i18n_files, mkdocs_site
+from generator.sources.config import load_site_config
+from generator.sources.problems import Problems
 
 from .conftest import DEFAULT_LANGUAGE, SITE_LANGUAGES
 

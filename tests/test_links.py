@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import mkdocs_site, pipeline
-from generator.collate import initial, sort_key
-from generator.graph import build_graph
-from generator.indexes import nav_entries
+from generator import pipeline
+from generator.engine import mkdocs_site
+from generator.pages.collate import initial, sort_key
+from generator.pages.graph import build_graph
+from generator.pages.indexes import nav_entries
 
 from .conftest import MINIMAL_BODY, MINIMAL_YAML, SITE_LANGUAGES, ProjectFactory, minimal_protocol
 from .test_build import page_file

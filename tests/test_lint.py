@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import lint, pipeline
+from generator import pipeline
+from generator.checks import lint
 
 from .conftest import MINIMAL_YAML, REPO, ProjectFactory
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.csp import site_hashes
+from generator.engine.csp import site_hashes
 
 from .servers import DEPLOY, export_tree, nginx_binary, nginx_server, require
 
@@ -49,7 +49,7 @@ def configured_policy() -> str:
 def test_policy_names_every_inline_script_of_the_build(site: Path) -> None:
     missing = site_hashes(site) - set(re.findall(r"'sha256-[^']+'", configured_policy()))
     assert not missing, ("inline scripts not allowed by deploy/nginx/protocols-headers.conf; "
-                         f"regenerate it with: python -m generator.csp SITE ({missing})")
+                         f"regenerate it with: python -m generator.engine.csp SITE ({missing})")
 
 
 def test_policy_is_strict() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.numbers import numbers_in_line, parse_number
+from generator.checks.numbers import numbers_in_line, parse_number
 
 from .conftest import MINIMAL_YAML, ProjectFactory
 

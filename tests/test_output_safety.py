@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.fsutil import MARKER
+from generator.engine.fsutil import MARKER
 from generator.pipeline import tidy_after_crash
 
 from .conftest import REPO, ProjectFactory, minimal_protocol
@@ -115,7 +115,7 @@ def test_output_on_another_file_system(project: Path) -> None:
 # trees in: writing the journal, each rename or exchange of two names, each removal.
 KILLER = """
 import os, shutil, signal, sys
-from generator import fsutil
+from generator.engine import fsutil
 from generator.cli import main
 
 kill_at, steps = int(os.environ["KILL_AT"]), [0]

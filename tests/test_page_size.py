@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from generator import pipeline
-from generator.paging import PAGE_SIZE
+from generator.pages.paging import PAGE_SIZE
 
 # KB as scripts/benchmark.py counts them (1,024 bytes).
 PAGE_BUDGET = 40 * 1024

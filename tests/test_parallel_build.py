@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import mkdocs_site, pipeline
-from generator.fsutil import write_tree
+from generator import pipeline
+from generator.engine import mkdocs_site
+from generator.engine.fsutil import write_tree
 
 from .conftest import MINIMAL_YAML, SITE_LANGUAGES, ProjectFactory
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.problems import Problem, SourceError
+from generator.sources.problems import Problem, SourceError
 
 from .conftest import SITE_LANGUAGES, ProjectFactory, minimal_protocol
 

@@ -16,10 +16,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import lint, pipeline, yamlpos
-from generator.problems import Problems
-from generator.sanitize import ALLOWED_TAGS, sanitize_html
-from generator.yamlpos import LineList, LineMap, load_yaml
+from generator import pipeline
+from generator.checks import lint
+from generator.checks.sanitize import ALLOWED_TAGS, sanitize_html
+from generator.sources import yamlpos
+from generator.sources.problems import Problems
+from generator.sources.yamlpos import LineList, LineMap, load_yaml
 
 from .conftest import REPO
 
@@ -194,8 +196,8 @@ DOSE = lint.dose_pattern(lint.drug_names(_LOADED.site, _LOADED.glossary,
 
 
 def _same_as_every_rule(line: str, lang: str) -> None:
-    from generator import numbers
-    from generator.languages import words as words_of
+    from generator.checks import numbers
+    from generator.sources.languages import words as words_of
 
     expected = line
     for pattern, replacement, _ in numbers.NOT_PROSE:

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import gitutil, publish
 from generator.cli import main
-from generator.problems import SourceError
-from generator.releases import (
+from generator.release import gitutil, publish
+from generator.sources.problems import SourceError
+from generator.sources.releases import (
     Change,
     Manifest,
     ProtocolEntry,

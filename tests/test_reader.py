@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import offline, pipeline
-from generator.answer import DOSE, jump_targets, with_query
-from generator.glossary import synonyms_for
-from generator.model import Body, Glossary, Heading, SynonymGroup
+from generator import pipeline
+from generator.engine import offline
+from generator.pages.answer import DOSE, jump_targets, with_query
+from generator.sources.glossary import synonyms_for
+from generator.sources.model import Body, Glossary, Heading, SynonymGroup
 
 from .conftest import MINIMAL_YAML, ProjectFactory, minimal_protocol
 

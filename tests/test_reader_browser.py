@@ -17,8 +17,9 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from generator import mkdocs_site, offline, pipeline
-from generator.fsutil import write_tree
+from generator import pipeline
+from generator.engine import mkdocs_site, offline
+from generator.engine.fsutil import write_tree
 
 from .conftest import REPO, copy_seed_project
 from .servers import export_tree, nginx_binary, nginx_server, require, static_server

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from generator import publish
+from generator.release import publish
 
 from .conftest import REPO, write_files
 from .servers import static_server

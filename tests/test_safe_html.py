@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
+from generator.checks.sanitize import sanitize_html
 from generator.cli import main
-from generator.sanitize import sanitize_html
 
 from .conftest import MINIMAL_YAML, ProjectFactory
 
@@ -177,8 +177,8 @@ def test_built_page_is_sanitised(make_project: ProjectFactory) -> None:
     files = pipeline.render(pipeline.load(root), __import__("datetime").date(2026, 1, 1), False)
     page = "en/protocols/acme.md"
     files[page] = str(files[page]) + '\n<p><img src="x.png" onerror="alert(1)"></p>\n'
-    from generator import mkdocs_site
-    from generator.fsutil import write_tree
+    from generator.engine import mkdocs_site
+    from generator.engine.fsutil import write_tree
     write_tree(files, root / "docs")
     assert mkdocs_site.build(root, pipeline.load(root).project.site, root / "docs",
                              root / "out") == []
@@ -204,7 +204,7 @@ def test_changelog_quote_is_text_not_a_link(make_project: ProjectFactory) -> Non
 
 def test_json_block_survives_reordered_attributes() -> None:
     # Markdown's md_in_html re-serialises wrapped HTML (fallback pages) with sorted attributes.
-    from generator.sanitize import sanitize_html
+    from generator.checks.sanitize import sanitize_html
     kept = sanitize_html('<script class="calculator-spec" type="application/json">{"a": 1}</script>')
     assert kept == '<script type="application/json" class="calculator-spec">{"a": 1}</script>'
     assert sanitize_html('<script type="application/json" onload="x()">{}</script>') == ""
@@ -212,7 +212,7 @@ def test_json_block_survives_reordered_attributes() -> None:
 
 
 def test_collapsed_whitespace_renders_the_same_and_keeps_preformatted_text() -> None:
-    from generator.mkdocs_hooks import collapse_whitespace
+    from generator.engine.mkdocs_hooks import collapse_whitespace
 
     page = ("<div>\n      <p>Give   5 mg\n        twice</p>\n    <pre>  a\n    b\n</pre>\n"
             "  <script>var s = '>\n   <';</script>\n  <textarea>x\n   y</textarea>\n"
@@ -226,7 +226,7 @@ def test_collapsed_whitespace_renders_the_same_and_keeps_preformatted_text() -> 
 def test_collapsing_keeps_what_html_does_not_collapse() -> None:
     """A no-break space renders even after a line break; trailing spaces with no line
     break after them (end of the page, before a <pre>) are not a run to collapse."""
-    from generator.mkdocs_hooks import collapse_whitespace
+    from generator.engine.mkdocs_hooks import collapse_whitespace
 
     assert collapse_whitespace("<p>a\n\u00a0\u00a0b</p>") == "<p>a\n\u00a0\u00a0b</p>"
     assert collapse_whitespace("<p>a \t\r\n\f\n  b</p>  ") == "<p>a\nb</p>  "

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from generator import pipeline
 from generator.cli import main
-from generator.load import load_body
-from generator.problems import Problems
-from generator.scaffold import TEMPLATE_FILE, load_templates, scaffold
+from generator.sources.load import load_body
+from generator.sources.problems import Problems
+from generator.sources.scaffold import TEMPLATE_FILE, load_templates, scaffold
 
 from .conftest import REPO, SITE_LANGUAGES, ProjectFactory, minimal_protocol
 

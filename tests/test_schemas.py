@@ -27,8 +27,8 @@ from jsonschema import (  # type: ignore[import-untyped]
 )
 
 from generator import pipeline
-from generator.load import load_body, load_protocol
-from generator.problems import Problems
+from generator.sources.load import load_body, load_protocol
+from generator.sources.problems import Problems
 
 from .conftest import REPO, SITE_LANGUAGES, ProjectFactory
 
@@ -133,7 +133,7 @@ def test_editors_find_a_schema_for_every_yaml_source() -> None:
         first = (REPO / f"site_config/{name}.yaml").read_text(encoding="utf-8").split("\n")[0]
         assert first == f"# yaml-language-server: $schema=../schemas/{name}.schema.json"
         assert (REPO / "site_config" / f"../schemas/{name}.schema.json").is_file()
-    from generator.scaffold import SCHEMA_COMMENT
+    from generator.sources.scaffold import SCHEMA_COMMENT
     scaffolded = REPO / "protocol_src/protocols/x" / SCHEMA_COMMENT.split("=", 1)[1].strip()
     assert scaffolded.resolve() == (SCHEMAS / "protocol.schema.json").resolve()
 

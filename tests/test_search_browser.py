@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.search import LOADER, RESULTS_PER_PAGE, first_query_bytes
+from generator.engine.search import LOADER, RESULTS_PER_PAGE, first_query_bytes
 
 from .conftest import REPO, SITE_LANGUAGES
 from .servers import export_tree, nginx_binary, nginx_server, require
@@ -216,7 +216,7 @@ def test_first_query_transfers_at_most_150_kb(browser: Any, server: Server, lang
     languages = {match.group(1) or match.group(2) for name in names
                  if (match := INDEX_FILE.match(name))}
     assert languages == {lang}, names
-    # generator.search.first_query_bytes, which the README and benchmark cite, counts the
+    # generator.engine.search.first_query_bytes, which the README and benchmark cite, counts the
     # files fetched here: an upper bound but for nginx's framing of gzipped bodies.
     assert body <= first_query_bytes(seed_build / "site", lang) * 1.01
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from generator import pipeline
-from generator.model import Protocol
-from generator.numbers import check_protocol_numbers
-from generator.problems import Problems
+from generator.checks.numbers import check_protocol_numbers
+from generator.sources.model import Protocol
+from generator.sources.problems import Problems
 
 from .conftest import REPO
 

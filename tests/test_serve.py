@@ -119,7 +119,7 @@ def _server(tmp_path: Path) -> Any:
 def test_the_preview_watches_by_file_events(tmp_path: Path) -> None:
     from watchdog.observers.polling import PollingObserver
 
-    from generator.mkdocs_site import _watch
+    from generator.engine.mkdocs_site import _watch
 
     server = _server(tmp_path)
     messages: list[str] = []
@@ -133,7 +133,7 @@ def test_the_preview_polls_where_there_are_no_file_events(
     import watchdog.observers
     from watchdog.observers.polling import PollingObserver
 
-    from generator.mkdocs_site import _watch
+    from generator.engine.mkdocs_site import _watch
 
     class NoEvents(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
         def schedule(self, *args: Any, **kwargs: Any) -> Any:
@@ -152,9 +152,9 @@ def test_the_preview_polls_where_there_are_no_file_events(
 def test_a_rebuilt_language_leaves_the_sites_404_page(seed_build: Path, tmp_path: Path) -> None:
     """A dirty rebuild of Dutch renders the edited page again, and 404.html stays the
     default language's (MkDocs would render it again, in Dutch)."""
-    from generator import mkdocs_site
-    from generator.config import load_site_config
-    from generator.problems import Problems
+    from generator.engine import mkdocs_site
+    from generator.sources.config import load_site_config
+    from generator.sources.problems import Problems
 
     site_dir = tmp_path / "site"
     shutil.copytree(seed_build / "site", site_dir)
@@ -183,7 +183,7 @@ def _rebuild_wanted(server: Any, seconds: float) -> bool:
 
 
 def test_reading_the_sources_asks_for_no_rebuild_and_changing_them_does(tmp_path: Path) -> None:
-    from generator.mkdocs_site import _watch
+    from generator.engine.mkdocs_site import _watch
 
     sources = tmp_path / "protocol_src"
     (sources / "one").mkdir(parents=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.sourcetext import MAX_FILE_BYTES
+from generator.sources.sourcetext import MAX_FILE_BYTES
 
 from .conftest import MINIMAL_YAML, ProjectFactory, minimal_protocol
 

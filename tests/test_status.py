@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from generator import pipeline, status
+from generator import pipeline
+from generator.checks import status
 from generator.cli import main
 
 from .conftest import MINIMAL_YAML, ProjectFactory, minimal_protocol

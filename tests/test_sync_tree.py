@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.fsutil import sync_tree
+from generator.engine.fsutil import sync_tree
 
 NAMES = ["index.md", "en/index.md", "en/protocols/a.md", "en/protocols/b.md", "nl/history/a.md",
          "assets/x.js", "nl/protocols/deep/c.md"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import publish
+from generator.release import publish
 
 from .conftest import REPO, minimal_protocol, write_files
 from .servers import static_server

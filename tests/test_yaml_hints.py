@@ -8,8 +8,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator import pipeline
-from generator.yamlhints import quoted
-from generator.yamlpos import load_yaml
+from generator.sources.yamlhints import quoted
+from generator.sources.yamlpos import load_yaml
 
 from .conftest import MINIMAL_BODY, MINIMAL_YAML, ProjectFactory
 

@@ -12,8 +12,8 @@ from fractions import Fraction
 
 from babel.numbers import format_decimal
 
-from ..languages import decimal_symbol as decimal_symbol  # for the widget and evaluator
-from ..problems import Problems
+from ..sources.languages import decimal_symbol as decimal_symbol  # for the widget and evaluator
+from ..sources.problems import Problems
 from .exact import for_display
 
 # Every key the calculators use; check reports a key that ui.yaml lacks.
@@ -45,8 +45,8 @@ def languages() -> tuple[str, ...]:
 def _loaded() -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
     if _current is None:
         # Not loaded by a build or check yet: this repository's own settings.
-        from ..config import load_site_config
-        from ..languages import REPO
+        from ..sources.config import load_site_config
+        from ..sources.languages import REPO
 
         load_site_config(REPO, Problems())
     assert _current is not None

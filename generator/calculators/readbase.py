@@ -6,8 +6,8 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from ..problems import Problems
-from ..yamlpos import LineList, LineMap
+from ..sources.problems import Problems
+from ..sources.yamlpos import LineList, LineMap
 from . import expr as ex
 from .exact import from_yaml, to_text
 from .i18n import languages

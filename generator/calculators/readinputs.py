@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import ID_PATTERN
-from ..yamlpos import LineMap
+from ..sources.model import ID_PATTERN
+from ..sources.yamlpos import LineMap
 from .readbase import BaseReader
 from .specmodel import CODE_RE, VAR_RE, Choice, Input, Link, Text
 

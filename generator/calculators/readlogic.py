@@ -6,7 +6,7 @@ import math
 from fractions import Fraction
 from typing import Any, Literal
 
-from ..yamlpos import LineList, LineMap
+from ..sources.yamlpos import LineList, LineMap
 from . import expr as ex
 from .exact import from_yaml
 from .readbase import BaseReader, as_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..yamlpos import LineMap
+from ..sources.yamlpos import LineMap
 from . import expr as ex
 from .readbase import BaseReader
 from .specmodel import VAR_RE, Chart, Input, Output, Text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ..yamlpos import LineMap
+from ..sources.yamlpos import LineMap
 from .readbase import BaseReader, as_typed
 from .specmodel import Input, Output, Vector
 

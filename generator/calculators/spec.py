@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 # The same id, version and status rules as protocol.yaml (a version "01.0" is refused).
-from ..model import DRUG_NAME, ID_PATTERN, STATUSES, VERSION_PATTERN
-from ..problems import Problem
-from ..sourcetext import read_source
-from ..yamlpos import LineMap, load_yaml
+from ..sources.model import DRUG_NAME, ID_PATTERN, STATUSES, VERSION_PATTERN
+from ..sources.problems import Problem
+from ..sources.sourcetext import read_source
+from ..sources.yamlpos import LineMap, load_yaml
 from .readinputs import InputsReader
 from .readlogic import LogicReader
 from .readoutputs import OutputsReader

@@ -6,7 +6,7 @@ tables and expected doses disagree never reaches a page.
 
 from __future__ import annotations
 
-from ..problems import Problem
+from ..sources.problems import Problem
 from .evaluate import CalcInputError, MachineValue, evaluate
 from .spec import CalculatorSpec, Vector
 

@@ -1,0 +1,1 @@
+"""Stage 2, check: the rules across files that turn sources into problems."""

@@ -1,0 +1,1 @@
+"""After the build: publish, export and withdraw releases (mike and every git call)."""

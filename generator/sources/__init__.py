@@ -1,0 +1,1 @@
+"""Stage 1, read: editors' files into frozen models; each problem names file and line."""
