@@ -24,7 +24,7 @@ from .problems import Problems
 from .yamlpos import LineList, LineMap, load_yaml
 
 LANGUAGES_DIR = "site_config/languages"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # generator/sources/languages.py -> the repository
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cache key per line read
