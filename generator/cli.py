@@ -330,7 +330,7 @@ def _releases(root: Path) -> ReleaseLog:
 
 
 def _serve(root: Path, args: argparse.Namespace) -> int:
-    from .engine import mkdocs_site
+    from .engine import preview
 
     releases = _releases(root)
     pipeline.tidy_after_crash(root)
@@ -360,7 +360,7 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # else a caller chose so
         signal.signal(signal.SIGINT, _interrupt)
     print(f"Serving on http://{args.dev_addr}/ (drafts included)", file=sys.stderr)
-    mkdocs_site.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr,
+    preview.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr,
                       watch=[root / name for name in WATCHED], regenerate=regenerate,
                       report=lambda message: print(message, file=sys.stderr))
     return 0

@@ -119,7 +119,7 @@ def _server(tmp_path: Path) -> Any:
 def test_the_preview_watches_by_file_events(tmp_path: Path) -> None:
     from watchdog.observers.polling import PollingObserver
 
-    from generator.engine.mkdocs_site import _watch
+    from generator.engine.preview import _watch
 
     server = _server(tmp_path)
     messages: list[str] = []
@@ -133,7 +133,7 @@ def test_the_preview_polls_where_there_are_no_file_events(
     import watchdog.observers
     from watchdog.observers.polling import PollingObserver
 
-    from generator.engine.mkdocs_site import _watch
+    from generator.engine.preview import _watch
 
     class NoEvents(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
         def schedule(self, *args: Any, **kwargs: Any) -> Any:
@@ -183,7 +183,7 @@ def _rebuild_wanted(server: Any, seconds: float) -> bool:
 
 
 def test_reading_the_sources_asks_for_no_rebuild_and_changing_them_does(tmp_path: Path) -> None:
-    from generator.engine.mkdocs_site import _watch
+    from generator.engine.preview import _watch
 
     sources = tmp_path / "protocol_src"
     (sources / "one").mkdir(parents=True)
