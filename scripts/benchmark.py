@@ -1,26 +1,29 @@
 """Benchmark `protocols build` against plain Material + mkdocs-static-i18n.
 
-Usage: python scripts/benchmark.py [--busy-core] 100 300 1000
+Usage: python scripts/benchmark.py [--busy-core] [--repeat K] 100 300 1000
 
-Two plain builds are compared: one over the very pages our build generates, and one over the
-protocol bodies alone (one page per protocol and language, as a site without this project
-would have). ``--busy-core`` keeps one core busy with another process during every timed build.
+For each N it writes a synthetic project in the project's own source format (N protocols x
+en/nl/id, with cross-links, citations and, on every tenth protocol, a calculator widget) and
+times `protocols build` against three plain builds (Material + static-i18n + lunr search, the
+project's Markdown extensions, no hooks):
 
-For each N it writes a synthetic project in the project's own source format
-(N protocols x en/nl/id, with cross-links, citations and, on every tenth
-protocol, a calculator widget), builds it with `protocols build` in a
-subprocess, then builds the very Markdown that build generated (content/) with
-a plain mkdocs.yml: Material + static-i18n + lunr search, protocols out of the
-nav, no hooks. It prints one Markdown table. A script, not a timed test: the
-numbers depend on the machine, so they are reported, never asserted.
+- "same pages": the very Markdown our build generated (content/), protocols out of the nav;
+- "bodies in the nav": the protocol bodies alone, one page per protocol and language, as a
+  site written without this project would have them, with Material's default navigation
+  (every page listed on every page);
+- "bodies + A-Z page": the same bodies out of the navigation, reached from one hand-written
+  A-Z home page per language: the lightest site a reader could still browse.
 
-Peak memory is the largest sum of RSS over the build's whole process tree,
-sampled from /proc every 50 ms (parallel language builds count together).
+A script, not a timed test: the numbers depend on the machine, so they are reported, never
+asserted. It prints one Markdown table.
 
-Each build runs three times, ours and plain in turn, each from the sources alone; the
+Peak memory is the largest sum of RSS over the build's whole process tree, sampled from
+/proc every 50 ms (parallel language builds count together).
+
+Each build runs K times (default 3), all builds in turn, each from the sources alone; the
 table gives the fastest run of each (other work on the machine only ever adds time), the
-ratio of the two, and every run. A run's output is moved aside, not deleted, until the
-end (see set_aside).
+ratio of ours to each, and every run. A run's output is moved aside, not deleted, until the
+end (see set_aside). ``--busy-core`` keeps one core busy with another process throughout.
 
 The live preview, once every build is timed: `protocols serve` on each project; one
 protocol's English title is edited and the edit undone, three times, and each time the
@@ -30,6 +33,7 @@ and the longest of the six.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import os
 import re
@@ -51,25 +55,27 @@ import yaml
 from synthetic import LANGS, REPO, make_project  # scripts/synthetic.py, beside this file
 
 
-def plain_config(root: Path, docs: Path, site: Path, name: str = "plain.yml") -> Path:
-    """Plain Material + static-i18n + lunr over the generated Markdown, protocols out of the nav."""
+def plain_config(root: Path, docs: Path, site: Path, name: str = "plain.yml",
+                 in_nav: bool = False) -> Path:
+    """Plain Material + static-i18n + lunr over ``docs``: protocols out of the nav (a home page
+    per language in it), or with ``in_nav`` Material's default navigation of every page."""
     project = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    languages = [{"locale": lang, "name": lang, "default": lang == "en", "build": True}
+                 for lang in LANGS]
     config = {
         "site_name": "Plain", "docs_dir": str(docs), "site_dir": str(site),
         "use_directory_urls": True,
         "theme": {"name": "material", "font": False, "language": "en",
                   "features": project["theme"]["features"]},
         "markdown_extensions": project["markdown_extensions"],
-        "not_in_nav": project["not_in_nav"],
         "extra_css": project["extra_css"], "extra_javascript": project["extra_javascript"],
-        "plugins": [
-            "search",
-            {"i18n": {"docs_structure": "folder", "fallback_to_default": False,
-                      "languages": [
-                          {"locale": lang, "name": lang, "default": lang == "en", "build": True,
-                           "nav": [{"Home": "index.md"}]} for lang in LANGS]}},
-        ],
+        "plugins": ["search", {"i18n": {"docs_structure": "folder", "fallback_to_default": False,
+                                        "languages": languages}}],
     }
+    if not in_nav:
+        config["not_in_nav"] = project["not_in_nav"]
+        for language in languages:
+            language["nav"] = [{"Home": "index.md"}]
     path = root / name
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
@@ -77,13 +83,20 @@ def plain_config(root: Path, docs: Path, site: Path, name: str = "plain.yml") ->
 
 def bodies_docs(root: Path, docs: Path) -> None:
     """The reader's corpus without this project: each protocol's body per language as a page
-    (its own syntax stays text), and a home page per language."""
+    (its own syntax stays text), and per language an A-Z home page linking every protocol
+    by its title, as an editor without indexes would write it."""
+    titles: dict[str, list[tuple[str, str]]] = {lang: [] for lang in LANGS}
     for lang in LANGS:
         (docs / lang / "protocols").mkdir(parents=True, exist_ok=True)
-        (docs / lang / "index.md").write_text("# Home\n", encoding="utf-8")
     for body in sorted(root.glob("protocol_src/protocols/*/*.md")):
-        target = docs / body.stem / "protocols" / f"{body.parent.name}.md"
-        target.write_text(body.read_text(encoding="utf-8"), encoding="utf-8")
+        text = body.read_text(encoding="utf-8")
+        (docs / body.stem / "protocols" / f"{body.parent.name}.md").write_text(
+            text, encoding="utf-8")
+        title = re.search(r"^title: (.*)$", text, re.M)
+        titles[body.stem].append((title.group(1) if title else body.parent.name, body.parent.name))
+    for lang, entries in titles.items():
+        lines = ["# A-Z", ""] + [f"- [{title}](protocols/{pid}.md)" for title, pid in sorted(entries)]
+        (docs / lang / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @dataclass
@@ -242,57 +255,70 @@ REPEAT = 3
 
 
 @dataclass
+class Build:
+    name: str
+    command: list[str]
+    out: str  # the build's output folder, relative to the project
+    runs: list[Run]
+    output: Output | None = None
+
+
+@dataclass
 class Measured:
     count: int
     root: Path
-    ours: list[Run]
-    plain: list[Run]
-    bodies: list[Run]
-    ours_out: Output
-    plain_out: Output
-    bodies_out: Output
+    builds: list[Build]  # ours first
 
 
-def bench(count: int, tmp: Path, repeat: int = REPEAT) -> Measured:
+def builds(root: Path) -> list[Build]:
+    python = sys.executable
+    bodies_docs(root, root / "bodies")
+    plain = [("plain, same pages", plain_config(root, root / "content", root / "plain-site"),
+              "plain-site"),
+             ("plain, bodies in the nav", plain_config(root, root / "bodies", root / "nav-site",
+                                                       "nav.yml", in_nav=True), "nav-site"),
+             ("plain, bodies + A-Z page", plain_config(root, root / "bodies",
+                                                       root / "bodies-site", "bodies.yml"),
+              "bodies-site")]
+    return [Build("protocols build", [python, "-m", "generator.cli", "build", "--quiet", "--out",
+                                      "site"], "site", [])] + [
+        Build(name, [python, "-m", "mkdocs", "build", "-q", "-f", str(config)], out, [])
+        for name, config, out in plain]
+
+
+def bench(count: int, tmp: Path, repeat: int) -> Measured:
     root = tmp / f"n{count}"
     make_project(root, count)
-    python = sys.executable
-    plain_yml = str(plain_config(root, root / "content", root / "plain-site"))
-    bodies_docs(root, root / "bodies")
-    bodies_yml = plain_config(root, root / "bodies", root / "bodies-site", "bodies.yml")
-    ours_runs, plain_runs, bodies_runs = [], [], []
+    measured = Measured(count, root, builds(root))
     for run in range(repeat):
-        for name in ("site", "content", "plain-site", "bodies-site"):  # each run from the sources
-            set_aside(root / name, tmp / "set-aside" / f"n{count}-{run}-{name}")
-        ours_runs.append(timed([python, "-m", "generator.cli", "build", "--quiet", "--out",
-                                "site"], root))
-        plain_runs.append(timed([python, "-m", "mkdocs", "build", "-q", "-f", plain_yml], root))
-        bodies_runs.append(timed([python, "-m", "mkdocs", "build", "-q", "-f", str(bodies_yml)],
-                                 root))
-    ours_out = measure_output(root / "site", pagefind_first_query(root / "site"))
-    plain_out = measure_output(root / "plain-site", lunr_first_query(root / "plain-site"))
-    bodies_out = measure_output(root / "bodies-site", lunr_first_query(root / "bodies-site"))
-    print(f"N={count}: largest page {ours_out.largest_name}", file=sys.stderr)
-    return Measured(count, root, ours_runs, plain_runs, bodies_runs, ours_out, plain_out,
-                    bodies_out)
+        for build in measured.builds:  # each run from the sources alone
+            for name in (build.out, *(["content"] if build.out == "site" else [])):
+                set_aside(root / name, tmp / "set-aside" / f"n{count}-{run}-{name}")
+            build.runs.append(timed(build.command, root))
+    for build in measured.builds:
+        site = root / build.out
+        search = pagefind_first_query(site) if build.out == "site" else lunr_first_query(site)
+        build.output = measure_output(site, search)
+    ours = measured.builds[0].output
+    assert ours is not None
+    print(f"N={count}: largest page {ours.largest_name}", file=sys.stderr)
+    return measured
 
 
 def rows(measured: Measured, latency: list[float]) -> list[str]:
     shown = (f"{statistics.median(latency):.1f} / {max(latency):.1f} s" if latency else "-")
-    ours, plain, bodies = (min(run.seconds for run in runs)
-                           for runs in (measured.ours, measured.plain, measured.bodies))
+    best = [min(run.seconds for run in build.runs) for build in measured.builds]
     lines = []
-    for name, runs, best, out, ratio, edit in (
-            ("protocols build", measured.ours, ours, measured.ours_out,
-             f"{ours / plain:.2f}x / {ours / bodies:.2f}x", shown),
-            ("plain, same pages", measured.plain, plain, measured.plain_out, "1.00x / -", "-"),
-            ("plain, bodies only", measured.bodies, bodies, measured.bodies_out, "- / 1.00x", "-")):
+    for n, (build, fastest) in enumerate(zip(measured.builds, best, strict=True)):
+        out = build.output
+        assert out is not None
+        ratio = "-" if n == 0 else f"{best[0] / fastest:.2f}x"
         search = " / ".join(f"{out.search[lang] / 1024:.0f}" for lang in LANGS)
-        every = ", ".join(f"{run.seconds:.1f}" for run in runs)
-        peak = max(run.peak_rss for run in runs)
-        lines.append(f"| {measured.count} | {name} | {best:.1f} s | {every} | {ratio} "
+        every = ", ".join(f"{run.seconds:.1f}" for run in build.runs)
+        peak = max(run.peak_rss for run in build.runs)
+        lines.append(f"| {measured.count} | {build.name} | {fastest:.1f} s | {every} | {ratio} "
                      f"| {peak / 2**20:.0f} MB | {out.largest_page / 1024:.1f} KB "
-                     f"| {out.total / 2**20:.1f} MB | {search} | {edit} |")
+                     f"| {out.total / 2**20:.1f} MB | {search} | {shown if n == 0 else '-'} |")
     return lines
 
 
@@ -310,30 +336,33 @@ def set_aside(path: Path, place: Path) -> None:
         path.rename(place)
 
 
-HEADER = ("| N | build | wall time (fastest) | every run (s) | ratio (same pages / bodies) | peak memory "
+HEADER = ("| N | build | wall time (fastest) | every run (s) | ours / this | peak memory "
           "| largest page | total output | first-query search KB (en / nl / id) "
           "| preview: edit visible (median / max) |\n"
           "|---|---|---|---|---|---|---|---|---|---|")
 
 
-def main(counts: list[int], busy_core: bool = False) -> None:
+def main(counts: list[int], busy_core: bool = False, repeat: int = REPEAT) -> None:
     # Another process keeping one core busy: how the builds share a machine doing other work.
     busy = (subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy_core else None)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             # Every timed build first: the live preview deletes its site when it stops.
-            measured = [bench(count, Path(tmp)) for count in counts]
+            measured = [bench(count, Path(tmp), repeat) for count in counts]
             table = [row for one in measured for row in rows(one, preview_latency(one.root))]
     finally:
         if busy is not None:
             busy.kill()
-    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {REPEAT} runs of each build"
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {repeat} runs of each build"
           + (", one core busy with another process" if busy_core else ""))
     print(HEADER)
     print("\n".join(table))
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    main([int(arg) for arg in arguments if arg != "--busy-core"] or [100, 300],
-         busy_core="--busy-core" in arguments)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[100, 300])
+    parser.add_argument("--busy-core", action="store_true")
+    parser.add_argument("--repeat", type=int, default=REPEAT)
+    arguments = parser.parse_args()
+    main(arguments.counts, arguments.busy_core, arguments.repeat)
