@@ -693,7 +693,9 @@ def test_widget_details_show_formula_table_source_version_and_judgements() -> No
     cg_nl = render_widget(SPECS["creatinine-clearance"], "nl", "x.json")
     assert ("<li>Creatinineklaring = (140 − Leeftijd) × Werkelijk lichaamsgewicht / "
             "(72 × creatinine in mg/dL) × geslachtsfactor</li>") in cg_nl
-    assert "<th>&gt; 0,8 – 1,0</th><td>50 mg/kg, 2 dd (elke 12 uur)</td>" in html
+    assert ('<th role="rowheader" data-label="Bereik">&gt; 0,8 – 1,0</th>'
+            '<td role="cell" data-label="Inductie 60 mg/kg 3 dd">50 mg/kg, 2 dd (elke 12 uur)</td>'
+            ) in html
     assert "Productinformatie Foscavir (foscarnet) van de FDA, tabel 13" in html
     assert "Versie van de calculator: 1.1 · Status: concept" in html
     assert "keuzes van dit project" in html

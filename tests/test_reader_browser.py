@@ -368,3 +368,33 @@ def test_nginx_revalidates_the_worker_under_the_policy(nginx_url: str) -> None:
             assert response.headers["Cache-Control"] == "no-cache"
             assert "worker-src 'self'" in response.headers["Content-Security-Policy"]
             assert "javascript" in response.headers["Content-Type"]
+
+
+# --- 9. calculators on a phone ----------------------------------------------------------------
+
+CALCULATOR_PAGES = [f"{lang}/calculators/{ident}/" for lang in ("en", "nl", "id") for ident in (
+    "creatinine-clearance", "ganciclovir-iv", "valganciclovir-oral", "foscarnet-iv",
+    "cmv-load-decline")] + [f"{lang}/protocols/{pid}/" for lang in ("en", "nl", "id")
+                            for pid in ("cmv-icu", "cmv-recurrent-anemia")]
+
+
+def test_every_dosing_table_fits_a_phone_without_sideways_scrolling(browser: Any,
+                                                                    nginx_url: str) -> None:
+    """A column cut off at the screen's edge hides half a dose ("0,625 mg/kg, 1" of
+    "0,625 mg/kg, 1 dd"): on a phone every calculator table and widget fits its width."""
+    page = _page(browser, PHONE)
+    try:
+        cut = []
+        for path in CALCULATOR_PAGES:
+            page.goto(nginx_url + path, wait_until="networkidle")
+            page.wait_for_function("() => [...document.querySelectorAll('.calculator')]"
+                                   ".every(c => c.dataset.state && c.dataset.state !== 'loading')")
+            page.evaluate("() => document.querySelectorAll('.calculator details')"
+                          ".forEach(d => { d.open = true; })")
+            cut += [f"{path}: {found}" for found in page.evaluate(
+                """() => [...document.querySelectorAll('.calculator, .calculator-table-wrap')]
+                     .filter(e => e.scrollWidth > e.clientWidth + 1)
+                     .map(e => `${e.className} ${e.scrollWidth} > ${e.clientWidth}`)""")]
+        assert cut == []
+    finally:
+        _close(page)

@@ -736,17 +736,34 @@
   // The dosing table under the widget, from the spec's finished texts; writeBands marks
   // the patient's row.
   function dosingTable(shown) {
+    // On a narrow screen calculator.css stacks each row, every cell under its column's
+    // name (data-label), so no column is cut off at the edge; the roles keep it a table
+    // for screen readers once its parts are no longer displayed as one.
     var wrap = make("div", "calculator-table-wrap");
     var table = make("table", "calculator-table", null, wrap);
+    table.setAttribute("role", "table");
     make("caption", null, shown.caption, table);
     var head = make("tr", null, null, make("thead", null, null, table));
-    shown.head.forEach(function (text) { make("th", null, text, head).scope = "col"; });
+    head.setAttribute("role", "row");
+    shown.head.forEach(function (text) {
+      var cell = make("th", null, text, head);
+      cell.scope = "col";
+      cell.setAttribute("role", "columnheader");
+    });
     var body = make("tbody", null, null, table);
     shown.rows.forEach(function (cells) {
       var row = make("tr", null, null, body);
+      row.setAttribute("role", "row");
       row.setAttribute("data-band-label", cells[0]);
-      make("th", null, cells[0], row).scope = "row";
-      cells.slice(1).forEach(function (text) { make("td", null, text, row); });
+      var band = make("th", null, cells[0], row);
+      band.scope = "row";
+      band.setAttribute("role", "rowheader");
+      band.setAttribute("data-label", shown.head[0]);
+      cells.slice(1).forEach(function (text, column) {
+        var cell = make("td", null, text, row);
+        cell.setAttribute("role", "cell");
+        cell.setAttribute("data-label", shown.head[column + 1]);
+      });
     });
     return wrap;
   }

@@ -386,21 +386,26 @@ def _formula_lines(spec: CalculatorSpec, lang: str) -> list[str]:
 
 
 def _table(spec: CalculatorSpec, step: TableStep, lang: str) -> list[str]:
+    """The dosing table. On a narrow screen calculator.css stacks each row, every cell under
+    its column's name (``data-label``); the roles keep it a table for screen readers then."""
     column = spec.input(step.column)
-    head = "".join(f"<th>{escape(c.label[lang])}</th>" for c in column.choices)
+    head = "".join(f'<th role="columnheader">{escape(c.label[lang])}</th>'
+                   for c in column.choices)
+    band_head = escape(ui(lang, "band"))
     rows = []
     for band in _table_bands(step):
-        cells = "".join(f"<td>{_cell(spec, band, c.code, step, lang)}</td>"
-                        for c in column.choices)
+        cells = "".join(f'<td role="cell" data-label="{escape(c.label[lang])}">'
+                        f"{_cell(spec, band, c.code, step, lang)}</td>" for c in column.choices)
         label = escape(band.label[lang])
-        rows.append(f'<tr data-band-label="{label}"><th>{label}</th>{cells}</tr>')
+        rows.append(f'<tr role="row" data-band-label="{label}"><th role="rowheader" '
+                    f'data-label="{band_head}">{label}</th>{cells}</tr>')
     by_unit = _unit_of(spec, step.by, lang)
     caption = f"{ui(lang, 'table')}: {_label_of(spec, step.by, lang)}" + \
         (f" ({by_unit})" if by_unit else "")
     return [f'<p class="calculator-heading">{escape(caption)}</p>',
             '<div class="calculator-table-wrap">',
-            f'<table class="calculator-table"><thead><tr><th>{escape(ui(lang, "band"))}</th>'
-            f"{head}</tr></thead><tbody>",
+            '<table class="calculator-table" role="table"><thead><tr role="row">'
+            f'<th role="columnheader">{band_head}</th>{head}</tr></thead><tbody>',
             *rows, "</tbody></table></div>"]
 
 
