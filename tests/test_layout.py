@@ -17,9 +17,6 @@ FLOORS = {"sources": 0, "checks": 1, "calculators": 1, "pages": 2, "engine": 3, 
 
 # (importing module, imported module): imports against the pipeline's direction that remain.
 ALLOWED = {
-    # Reading a protocol's `number_exceptions` front-matter key lives in the numbers check;
-    # the key's reader belongs in sources/, numbers.py should only compare.
-    ("sources.load", "checks.numbers"),
     # The source model names CalculatorSpec (for type checking only): calculator specs are
     # source models kept in their own package.
     ("sources.model", "calculators"),

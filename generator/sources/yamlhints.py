@@ -93,3 +93,21 @@ def _line_text(exc: yaml.MarkedYAMLError) -> str | None:
     start = buffer.rfind("\n", 0, mark.pointer) + 1
     end = buffer.find("\n", mark.pointer)
     return buffer[start: end if end != -1 else len(buffer)].rstrip("\0")
+
+
+def no_mapping_hint(value: object) -> str | None:
+    """'title:Sepsis' is one text to YAML: a key needs a space after its colon."""
+    if isinstance(value, str) and ":" in value:
+        return "write a space after each key's colon, e.g. 'title: Sepsis'"
+    return None
+
+
+def one_value_hint(key: str, value: object) -> str | None:
+    """Words for a list or mapping where one value belongs (a '- ' or an indented 'x: y')."""
+    if isinstance(value, list):
+        return f"{key} takes one value, not a list: write it on the line of '{key}:' " \
+               "without '- ' (quote it if it holds ': ')"
+    if isinstance(value, dict):
+        return f"{key} takes one value, but YAML read a 'key: value' in it: put the whole " \
+               "value in quotes"
+    return None
