@@ -25,8 +25,6 @@ ALLOWED = {
     ("sources.config", "calculators.i18n"),
     # `protocols new` prints the new page's URL with the page-URL rule that lives in render.
     ("sources.scaffold", "pages.render"),
-    # Which problems are the editor's own asks git which files changed since main.
-    ("checks.scope", "release.gitutil"),
     # The history page shows a withdrawn release's note, written by release/withdrawal.
     ("pages.history", "release.withdrawal"),
     # Publishing builds the release by running the whole pipeline: release/ orchestrates
