@@ -25,8 +25,6 @@ ALLOWED = {
     ("sources.config", "calculators.i18n"),
     # `protocols new` prints the new page's URL with the page-URL rule that lives in render.
     ("sources.scaffold", "pages.render"),
-    # The history page shows a withdrawn release's note, written by release/withdrawal.
-    ("pages.history", "release.withdrawal"),
     # Publishing builds the release by running the whole pipeline: release/ orchestrates
     # beside pipeline.py rather than sitting below it.
     ("release.publish", "pipeline"),
