@@ -41,7 +41,7 @@ UNIT = re.compile(r"\s?([^\W\d_][\w/µμ°%-]{0,11}|%)")
 
 # Markup whose digits are not clinical numbers; replaced before numbers are read. Each
 # pattern comes with a text it cannot match without (or None): a line without that text
-# is not searched, which saves most of the time of the checks on long protocols.
+# is not searched, and most lines of a protocol hold none of them.
 NOT_PROSE: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"\{[:#.][^}]*\}"), " ", "{"),                               # ids, attr lists
     (re.compile(r"\[@[^\]]*\]"), " ", "[@"),                                 # citations
