@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from .document_control import ID_HINT, DocumentControl, optional_text
-from .model import ANCHOR_PATTERN, ID_PATTERN, VERSION_PATTERN, Body, Heading, NumberException, Protocol
+from .model import (
+    ANCHOR_PATTERN,
+    ID_PATTERN,
+    VERSION_PATTERN,
+    Body,
+    Heading,
+    NumberException,
+    Protocol,
+)
 from .numerals import NUMBER, parse_number
 from .problems import Problems
 from .prose import OPENING_FENCE, fenced_lines
@@ -95,7 +103,6 @@ def _read_text(path: Path, rel: str, problems: Problems) -> str | None:
     text, found = read_source(path, rel)
     problems.extend(found)
     return text
-
 
 
 def _load_bodies(folder: Path, rel: str, languages: tuple[str, ...],

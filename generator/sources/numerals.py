@@ -1,8 +1,8 @@
 """A number as a language writes it: CLDR's decimal and group symbols (through Babel).
 
 "10.000" is ten thousand in Dutch and Indonesian, "0,5" a half; English writes "10,000"
-and "0.5". The number check compares the numbers of prose, a translation's
-``number_exceptions`` name them as written: both read them here.
+and "0.5". The number check reads the numbers of a protocol's prose with these rules, and
+the loader the numbers a translation's ``number_exceptions`` name, as written in its language.
 """
 
 from __future__ import annotations

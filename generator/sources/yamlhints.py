@@ -3,7 +3,9 @@
 PyYAML says what its parser expected ("mapping values are not allowed here"); an
 editor needs to know what to type instead. :func:`yaml_hint` maps the mistakes editors
 make (a colon in a value, a tab, an unclosed quote or bracket, a list item where one
-value belongs) to a hint; other errors keep PyYAML's message alone.
+value belongs) to a hint; other errors keep PyYAML's message alone. YAML that parses
+but has the wrong shape (a text where a mapping belongs, a list where one value does)
+gets its hint here too.
 """
 
 from __future__ import annotations
