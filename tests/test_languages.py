@@ -28,9 +28,9 @@ from hypothesis import strategies as st
 from generator import pipeline
 from generator.calculators import i18n
 from generator.calculators.widget import spec_path
-from generator.checks.numbers import parse_number
 from generator.pages.collate import initial, sort_key
 from generator.sources.languages import decimal_symbol, english_name, group_symbol
+from generator.sources.numerals import parse_number
 
 from .conftest import MINIMAL_YAML, REPO, copy_seed_project
 

@@ -17,9 +17,6 @@ FLOORS = {"sources": 0, "checks": 1, "calculators": 1, "pages": 2, "engine": 3, 
 
 # (importing module, imported module): imports against the pipeline's direction that remain.
 ALLOWED = {
-    # Reading a protocol's `number_exceptions` front-matter key lives in the numbers check;
-    # the key's reader belongs in sources/, numbers.py should only compare.
-    ("sources.load", "checks.numbers"),
     # The source model names CalculatorSpec (for type checking only): calculator specs are
     # source models kept in their own package.
     ("sources.model", "calculators"),
@@ -28,10 +25,6 @@ ALLOWED = {
     ("sources.config", "calculators.i18n"),
     # `protocols new` prints the new page's URL with the page-URL rule that lives in render.
     ("sources.scaffold", "pages.render"),
-    # Which problems are the editor's own asks git which files changed since main.
-    ("checks.scope", "release.gitutil"),
-    # The history page shows a withdrawn release's note, written by release/withdrawal.
-    ("pages.history", "release.withdrawal"),
     # Publishing builds the release by running the whole pipeline: release/ orchestrates
     # beside pipeline.py rather than sitting below it.
     ("release.publish", "pipeline"),

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.checks.numbers import numbers_in_line, parse_number
+from generator.checks.numbers import numbers_in_line
+from generator.sources.numerals import parse_number
 
 from .conftest import MINIMAL_YAML, ProjectFactory
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.release import gitutil, publish
+from generator.sources import gitlog
 from generator.sources.problems import SourceError
 from generator.sources.releases import (
     Change,
@@ -253,7 +254,7 @@ def test_export_without_releases(repo: Path, tmp_path: Path) -> None:
 
 def test_release_log_is_empty_outside_git(tmp_path: Path) -> None:
     assert publish.release_log(tmp_path, BRANCH) == ReleaseLog()
-    assert not gitutil.is_repository(tmp_path)
+    assert not gitlog.is_repository(tmp_path)
 
 
 def test_cli_publish_refuses_an_existing_release(repo: Path, monkeypatch: pytest.MonkeyPatch,

@@ -29,20 +29,19 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..sources.languages import Words, all_words, decimal_symbol, group_symbol, words
+from ..sources.languages import Words, all_words, words
 from ..sources.model import Body, NumberException, Protocol
+from ..sources.numerals import NUMBER, parse_number
 from ..sources.problems import Problems
 from ..sources.prose import prose_lines
-from ..sources.yamlpos import LineList, LineMap
 
 # ---------------------------------------------------------------- reading numbers
 
-NUMBER = re.compile(r"(?<!\w)(?<![^\W\d_]-)\d+(?:[.,]\d+)*")
 UNIT = re.compile(r"\s?([^\W\d_][\w/µμ°%-]{0,11}|%)")
 
 # Markup whose digits are not clinical numbers; replaced before numbers are read. Each
 # pattern comes with a text it cannot match without (or None): a line without that text
-# is not searched, which saves most of the time of the checks on long protocols.
+# is not searched, and most lines of a protocol hold none of them.
 NOT_PROSE: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"\{[:#.][^}]*\}"), " ", "{"),                               # ids, attr lists
     (re.compile(r"\[@[^\]]*\]"), " ", "[@"),                                 # citations
@@ -82,39 +81,6 @@ class Section:
     start: int
     end: int
     numbers: tuple[Occurrence, ...]
-
-
-def parse_number(text: str, lang: str) -> list[Decimal]:
-    """One written number in ``lang``'s notation (CLDR); a list of several when it is one."""
-    decimal, grouped, plain = _notation(lang)
-    if grouped is not None and grouped.match(text):
-        return [Decimal(text.replace(group_symbol(lang), "").replace(decimal, "."))]
-    if plain.match(text):
-        return [Decimal(text.replace(decimal, "."))]
-    if decimal != "." and PLAIN_POINT.match(text):
-        # "0.5" where "0,5" is meant: read as meant; the lint warns about it.
-        return [Decimal(text)]
-    # "1,5,7" or "1.2.3": a list of numbers, not one.
-    return [Decimal(part) for part in re.split(r"[.,]", text)]
-
-
-PLAIN_POINT = re.compile(r"^\d+(\.\d+)?$")
-
-
-@functools.cache
-def _notation(lang: str) -> tuple[str, re.Pattern[str] | None, re.Pattern[str]]:
-    """The decimal symbol, a grouped number ("10,000.5") and a plain one ("0.5") in ``lang``.
-
-    Only "." and "," are read as symbols (NUMBER finds no other); a language that groups
-    digits otherwise (a space) has no grouped pattern.
-    """
-    decimal, group = decimal_symbol(lang), group_symbol(lang)
-    if decimal not in ".,":
-        decimal = "."
-    point = re.escape(decimal)
-    grouped = (re.compile(rf"^\d{{1,3}}({re.escape(group)}\d{{3}})+({point}\d+)?$")
-               if group in ".," and group != decimal else None)
-    return decimal, grouped, re.compile(rf"^\d+({point}\d+)?$")
 
 
 @functools.cache
@@ -182,37 +148,6 @@ def sections(body: Body) -> list[Section]:
         sid = next(s for s, start, end in reversed(bounds) if line_no >= start)
         found[sid].extend(numbers_in_line(text, line_no, body.lang))
     return [Section(sid, start, end, tuple(found[sid])) for sid, start, end in bounds]
-
-
-# ---------------------------------------------------------------- exceptions
-
-
-def parse_exceptions(value: Any, rel: str, line: int, lang: str,
-                     problems: Problems) -> tuple[NumberException, ...]:
-    """Read ``number_exceptions`` from a front matter: a list of number, reason, section."""
-    if value is None:
-        return ()
-    if not isinstance(value, LineList):
-        problems.error(rel, line, "number_exceptions must be a list of number and reason")
-        return ()
-    result = []
-    for index, item in enumerate(value):
-        item_line = value.line_of(index)
-        if not (isinstance(item, LineMap) and isinstance(item.get("number"), str | int | float)
-                and isinstance(item.get("reason"), str) and item["reason"].strip()
-                and set(item) <= {"number", "reason", "section"}
-                and isinstance(item.get("section", ""), str)):
-            problems.error(rel, item_line, "each number exception needs 'number' (as written "
-                           "in this file, quoted) and 'reason', and may name a 'section' id")
-            continue
-        written = str(item["number"]).strip()
-        if not NUMBER.fullmatch(written):
-            problems.error(rel, item_line, f"number exception '{written}' is not a number")
-            continue
-        for parsed in parse_number(written, lang):
-            result.append(NumberException(parsed, written, item["reason"].strip(),
-                                          item.get("section"), item_line))
-    return tuple(result)
 
 
 # ---------------------------------------------------------------- the check

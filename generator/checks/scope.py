@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from ..release import gitutil
+from ..sources import gitlog
 from ..sources.load import PROTOCOLS_DIR
 from ..sources.problems import Problem
 
@@ -65,13 +65,13 @@ def split(problems: Iterable[Problem], prefixes: tuple[str, ...]
 def changed_sources(root: Path, base: str = SOURCE_BRANCH) -> list[str]:
     """Source files changed since ``root``'s HEAD left ``base``: committed, staged,
     edited or new; relative to ``root``."""
-    if not gitutil.is_repository(root):
+    if not gitlog.is_repository(root):
         raise ScopeError(f"{root} is not a git repository: name the protocols to check")
     for ref in (base, f"origin/{base}"):
-        if gitutil.commit_exists(root, ref):
+        if gitlog.commit_exists(root, ref):
             break
     else:
         raise ScopeError(f"no branch '{base}' to compare with: name one with --base")
-    changed = gitutil.changed_since(root, ref)
+    changed = gitlog.changed_since(root, ref)
     return sorted(path for path in changed
                   if any(path == name or path.startswith(f"{name}/") for name in SOURCE_ROOTS))

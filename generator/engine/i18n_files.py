@@ -3,8 +3,8 @@
 The plugin's ``on_files`` turns every file of the docs into a file of the language being
 built, and again every other language's copy of each page into an alternate of it:
 two calls of ``folder.create_i18n_file`` per page and language, each building a dozen
-``PurePath`` objects and formatting two debug messages that are not logged. At 1,000
-protocols that is 1.2 s of every language's build, and of every live-preview rebuild.
+``PurePath`` objects and formatting two debug messages that are not logged: work that
+grows with the number of pages, in every language's build and every live-preview rebuild.
 
 :func:`create_i18n_file` does the same on the strings of ordinary paths (no ``.``,
 ``..`` or empty parts, which the folders of ``content/`` never have) and hands

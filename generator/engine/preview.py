@@ -46,10 +46,10 @@ def _watch(server: Any, paths: list[Path], report: Callable[[str], None]) -> Non
     """Watch ``paths`` with the system's file events (inotify on Linux), else by polling.
 
     MkDocs polls: it lists and stats every watched file twice a second, in the server's
-    own process. At a thousand protocols that is 4,000 files, a fifth of a core while
-    idle, and an edit waits for the next poll and then for the interpreter the poller
-    holds. File events cost nothing until a file changes. Where the system has none for
-    these folders (some network shares; out of inotify watches) MkDocs' polling stays.
+    own process, so an idle preview costs in proportion to the number of sources, and an
+    edit waits for the next poll and then for the interpreter the poller holds. File
+    events cost nothing until a file changes. Where the system has none for these
+    folders (some network shares; out of inotify watches) MkDocs' polling stays.
     """
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
@@ -82,8 +82,8 @@ def serve(root: Path, site: SiteConfig, docs_dir: Path, address: str, watch: lis
           regenerate: Callable[[], list[str] | None], report: Callable[[str], None]) -> None:
     """A live preview on MkDocs' own live-reloading server, rebuilt page by page.
 
-    MkDocs' ``serve`` rebuilds every page of every language on each change; at a
-    thousand protocols that takes the better part of a minute. Here a change in
+    MkDocs' ``serve`` rebuilds every page of every language on each change, so an
+    editor's wait grows with the size of the whole site. Here a change in
     ``watch`` (the sources) runs ``regenerate``, which rewrites only the generated
     files that changed and names them (``None``: the sources have errors, keep the
     last good pages). Only the languages with a changed file are built again, and

@@ -13,13 +13,13 @@ from datetime import datetime
 
 from babel.dates import format_date
 
-from ..release import withdrawal
 from ..sources.model import Project, Protocol, parse_version
 from ..sources.releases import Manifest, ReleaseLog
 from .formats import long_date
 from .mdtext import heading_text, yaml_string
 from .render import changelog_note, page_url
 from .select import choose_body
+from .withdrawn import history_note
 
 
 def history_path(lang: str, protocol_id: str) -> str:
@@ -67,7 +67,7 @@ def _releases(project: Project, protocol: Protocol, lang: str, version: str,
                           end=_moment(until, lang)) if until else
                 site.text("history_live_since", lang, start=_moment(manifest.published_at, lang)))
         note = ("" if manifest.withdrawn is None else
-                withdrawal.history_note(manifest.withdrawn.reason, lang, site))
+                history_note(manifest.withdrawn.reason, lang, site))
         lines.append(f"- {_release_link(project, protocol, lang, manifest, log)}{note}: {when}")
     return [*lines, ""]
 

@@ -1,4 +1,5 @@
-"""Every git operation of the project, in one place (as mike's ``git_utils.py``).
+"""The git operations publishing needs (as mike's ``git_utils.py``), on top of
+:mod:`generator.sources.gitlog`, which runs every git command and reads the sources' history.
 
 The published branch is written only through mike's ``commands.deploy``, which
 writes one commit with ``git fast-import``: the branch moves to the new commit
@@ -9,75 +10,38 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
-class GitError(Exception):
-    """A git command failed; the message is for the user."""
-
-
-def _git(root: Path, *args: str, binary: bool = False) -> bytes:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"git {args[0]} failed: {message}")
-    return result.stdout
-
-
-def _text(root: Path, *args: str) -> str:
-    return _git(root, *args).decode("utf-8").strip()
-
-
-def is_repository(root: Path) -> bool:
-    try:
-        return _text(root, "rev-parse", "--is-inside-work-tree") == "true"
-    except (GitError, FileNotFoundError):
-        return False
+# Re-exported: a failure of git, reading or publishing, is caught by this one name.
+from ..sources.gitlog import GitError as GitError
+from ..sources.gitlog import git, git_text
 
 
 def toplevel(root: Path) -> Path:
-    return Path(_text(root, "rev-parse", "--show-toplevel"))
+    return Path(git_text(root, "rev-parse", "--show-toplevel"))
 
 
 def head_commit(root: Path) -> str:
     try:
-        return _text(root, "rev-parse", "--verify", "HEAD^{commit}")
+        return git_text(root, "rev-parse", "--verify", "HEAD^{commit}")
     except GitError as exc:
         raise GitError("the repository has no commit yet; commit the sources first") from exc
 
 
 def uncommitted_changes(root: Path, *paths: str) -> list[str]:
     """Changed or untracked paths under ``root`` (or under ``paths`` of it), as git names them."""
-    out = _git(root, "status", "--porcelain", "--untracked-files=all", "--",
+    out = git(root, "status", "--porcelain", "--untracked-files=all", "--",
                *(paths or (".",)))
     return [line[3:] for line in out.decode("utf-8").splitlines() if line]
-
-
-def commit_exists(root: Path, ref: str) -> bool:
-    try:
-        _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-        return True
-    except GitError:
-        return False
-
-
-def changed_since(root: Path, ref: str) -> set[str]:
-    """Paths under ``root`` (relative to it) that differ between where HEAD left ``ref``
-    and the work tree, untracked files included."""
-    base = _text(root, "merge-base", "HEAD", ref)
-    changed = _git(root, "diff", "--relative", "--name-only", "-z", base, "--", ".")
-    new = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
-    return {name for name in (changed + new).decode("utf-8").split("\0") if name}
 
 
 def current_branch(root: Path) -> str | None:
     """The branch HEAD is on, or None for a detached HEAD."""
     try:
-        ref = _text(root, "symbolic-ref", "-q", "HEAD")
+        ref = git_text(root, "symbolic-ref", "-q", "HEAD")
     except GitError:
         return None
     return ref.removeprefix("refs/heads/")
@@ -88,7 +52,7 @@ def branch_tips(root: Path, branch: str) -> set[str]:
 
     A CI runner checks out a detached HEAD and often has only ``origin/<branch>``.
     """
-    out = _text(root, "for-each-ref", "--format=%(objectname) %(refname)",
+    out = git_text(root, "for-each-ref", "--format=%(objectname) %(refname)",
                 "refs/heads", "refs/remotes")
     tips = set()
     for line in out.splitlines():
@@ -102,7 +66,7 @@ def branch_tips(root: Path, branch: str) -> set[str]:
 
 def checked_out_branches(root: Path) -> set[str]:
     """Branches checked out in any work tree of the repository: never to be written to."""
-    out = _text(root, "for-each-ref", "--format=%(worktreepath)%00%(refname)", "refs/heads")
+    out = git_text(root, "for-each-ref", "--format=%(worktreepath)%00%(refname)", "refs/heads")
     return {ref.removeprefix("refs/heads/") for line in out.splitlines()
             for path, ref in [line.split("\0", 1)] if path}
 
@@ -111,7 +75,7 @@ def top_level_names(root: Path, branch: str) -> frozenset[str]:
     """The names of the files and folders at the top of ``branch`` (empty if none)."""
     if not branch_exists(root, branch):
         return frozenset()
-    out = _git(root, "ls-tree", "--name-only", "-z", f"refs/heads/{branch}")
+    out = git(root, "ls-tree", "--name-only", "-z", f"refs/heads/{branch}")
     return frozenset(name for name in out.decode("utf-8").split("\0") if name)
 
 
@@ -121,15 +85,15 @@ def extract_committed(root: Path, dest: Path) -> str:
     Returns the commit. Only what is committed can leak into a release.
     """
     commit = head_commit(root)
-    prefix = _text(root, "rev-parse", "--show-prefix")
+    prefix = git_text(root, "rev-parse", "--show-prefix")
     treeish = f"{commit}:{prefix.rstrip('/')}" if prefix else commit
-    _extract(_git(root, "archive", "--format=tar", treeish), dest)
+    _extract(git(root, "archive", "--format=tar", treeish), dest)
     return commit
 
 
 def branch_exists(root: Path, branch: str) -> bool:
     try:
-        _git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
+        git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
         return True
     except GitError:
         return False
@@ -140,14 +104,14 @@ def read_branch_file(root: Path, branch: str, path: str) -> str | None:
     if not branch_exists(root, branch):
         return None
     try:
-        return _git(root, "show", f"refs/heads/{branch}:{path}").decode("utf-8")
+        return git(root, "show", f"refs/heads/{branch}:{path}").decode("utf-8")
     except GitError:
         return None
 
 
 def extract_branch(root: Path, branch: str, dest: Path) -> None:
     """Write the tree of ``branch`` into ``dest`` (which must not exist yet)."""
-    _extract(_git(root, "archive", "--format=tar", f"refs/heads/{branch}"), dest)
+    _extract(git(root, "archive", "--format=tar", f"refs/heads/{branch}"), dest)
 
 
 def commit_files(root: Path, branch: str, message: str, delete: list[str],

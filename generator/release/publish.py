@@ -19,7 +19,7 @@ from .. import pipeline
 from ..engine import mkdocs_site
 from ..engine.fsutil import check_output, clean_leftovers, staging_dir, swap_in, write_tree
 from ..pages.render import RenderOptions, published
-from ..sources import config
+from ..sources import config, gitlog
 from ..sources.model import SiteConfig
 from ..sources.problems import Problems, SourceError
 from ..sources.releases import (
@@ -72,14 +72,14 @@ def utc_now() -> datetime:
 
 
 def require_repository(root: Path) -> None:
-    if not gitutil.is_repository(root):
+    if not gitlog.is_repository(root):
         raise ReleaseError(f"{root} is not in a git repository: releases are built from "
                            "committed sources (run `git init` and commit them first)")
 
 
 def release_log(root: Path, branch: str) -> ReleaseLog:
     """Every release recorded on ``branch``, withdrawn ones included (empty when none)."""
-    if not gitutil.is_repository(root) or not gitutil.branch_exists(root, branch):
+    if not gitlog.is_repository(root) or not gitutil.branch_exists(root, branch):
         return ReleaseLog()
     manifests = []
     for name in sorted(gitutil.top_level_names(root, branch) - {LATEST}):

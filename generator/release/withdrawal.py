@@ -15,6 +15,7 @@ import re
 import unicodedata
 from typing import Any
 
+from ..pages.withdrawn import history_note
 from ..sources.model import SiteConfig
 from ..sources.releases import LATEST, ReleaseError
 
@@ -88,12 +89,6 @@ def mark_page(page: str, path: str, reason: str, site: SiteConfig) -> str:
     style = f'<link rel="stylesheet" href="{up}{STYLESHEET}">'
     page = HEAD_END.sub(lambda m: style + m.group(0), page, count=1)
     return BODY.sub(lambda m: m.group(0) + bar, page, count=1)
-
-
-def history_note(reason: str, lang: str, site: SiteConfig) -> str:
-    """What a History page says beside a withdrawn release's link."""
-    return (f' <em class="release-withdrawn" data-withdrawn="{html.escape(reason)}">'
-            f'({html.escape(site.text("history_withdrawn", lang, reason=reason))})</em>')
 
 
 def mark_history(page: str, release: str, reason: str, site: SiteConfig) -> str:

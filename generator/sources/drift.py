@@ -10,10 +10,10 @@ committed), every section is marked as possibly changed.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from .gitlog import commits_touching, file_at
 from .load import body_headings
 from .model import Protocol, parse_version
 from .yamlpos import LineMap, load_yaml
@@ -76,12 +76,10 @@ def original_at(root: Path, protocol: Protocol, version: str) -> str | None:
 
     Read-only git (log and show), from the committed history of ``root``.
     """
-    paths = (protocol.path, protocol.original.path)
-    log = _git(root, "log", "--format=%H", "HEAD", "--", *paths)
-    for commit in (log or "").split():
-        recorded = _git(root, "show", f"{commit}:./{protocol.path}")
+    for commit in commits_touching(root, protocol.path, protocol.original.path):
+        recorded = file_at(root, commit, protocol.path)
         if recorded is not None and _version(recorded) == version:
-            return _git(root, "show", f"{commit}:./{protocol.original.path}")
+            return file_at(root, commit, protocol.original.path)
     return None
 
 
@@ -90,12 +88,3 @@ def _version(yaml_text: str) -> str | None:
     value = data.get("version") if isinstance(data, LineMap) else None
     return value if isinstance(value, str) else None
 
-
-def _git(root: Path, *args: str) -> str | None:
-    """A git command's output, or None when there is no repository, commit or file."""
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
-                                check=False)
-    except FileNotFoundError:  # no git on this machine: nothing is known
-        return None
-    return result.stdout.decode("utf-8") if result.returncode == 0 else None

@@ -1,6 +1,8 @@
 """Stage 1: read ``protocol_src/`` into frozen models, collecting every problem.
 
-This stage checks each file on its own (schema, types, front matter, headings);
+Each protocol folder holds ``protocol.yaml`` (its document control, read by
+:mod:`generator.sources.document_control`) and one ``<lang>.md`` body per language, read
+here: front matter, number exceptions and headings. Each file is checked on its own;
 checks that need several files at once live in :mod:`generator.checks.validate`.
 """
 
@@ -8,37 +10,28 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..checks.numbers import parse_exceptions
+from .document_control import ID_HINT, DocumentControl, optional_text
 from .model import (
     ANCHOR_PATTERN,
     ID_PATTERN,
-    STATUSES,
     VERSION_PATTERN,
     Body,
-    ChangelogEntry,
     Heading,
+    NumberException,
     Protocol,
-    Reference,
 )
+from .numerals import NUMBER, parse_number
 from .problems import Problems
 from .prose import OPENING_FENCE, fenced_lines
 from .sourcetext import read_source
+from .yamlhints import no_mapping_hint, one_value_hint
 from .yamlpos import LineList, LineMap, load_yaml
 
 PROTOCOLS_DIR = "protocol_src/protocols"
 PROTOCOL_FILE = "protocol.yaml"
-ID_HINT = ("lowercase letters and digits joined by single hyphens, and not a name Windows "
-           "reserves (con, prn, aux, nul, com1-9, lpt1-9)")
-
-REQUIRED_KEYS = ("id", "version", "status", "original_language", "owner", "review_due")
-OPTIONAL_KEYS = ("approved_by", "approved_on", "specialties", "tags", "related",
-                 "calculators", "references", "changelog", "source")
-# Keys whose value may be null: the source did not record the fact, and the tools say so.
-NULLABLE_KEYS = ("owner", "review_due", "approved_by", "approved_on")
 # Ids of the sections the generator adds to every protocol page; a body heading with one
 # of them would give the page two elements with the same id.
 RESERVED_HEADING_IDS = frozenset({"top", "references", "changelog", "related-protocols",
@@ -46,37 +39,11 @@ RESERVED_HEADING_IDS = frozenset({"top", "references", "changelog", "related-pro
 FRONT_MATTER_KEYS = ("title", "summary", "aliases", "translation_of_version",
                      "number_exceptions")
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 HEADING_ID = re.compile(r"\s*\{#([^}\s]+)\}$")
 SETEXT = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
 # Lines after which '---' is a rule or a list, not the underline of a heading.
 PARAGRAPH_LIKE = re.compile(r"^\s*([-*+>|#<]|\d+[.)]\s|$)")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATE_HINT = "write it as YYYY-MM-DD"
-
-
-def iso_date(value: object) -> date | None:
-    """``value`` as a date when it is one: unquoted (YAML reads it as a date) or quoted.
-
-    A date with a time is none: it cannot be compared with a day, and no field asks for it.
-    The published JSON Schema has the same rule (schemas/).
-    """
-    if isinstance(value, datetime):
-        return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def date_message(key: str, value: object) -> str:
-    """The one message for a value that should be a date, wherever a date is asked for."""
-    return f"{key} '{value}' is not a date"
 
 
 def protocol_folders(root: Path, problems: Problems) -> list[Path]:
@@ -117,9 +84,9 @@ def load_protocol(folder: Path, rel: str, languages: tuple[str, ...],
         return None
     if not isinstance(data, LineMap):
         problems.error(yaml_rel, 1, "protocol.yaml must be a mapping of document-control keys",
-                       _no_mapping_hint(data))
+                       no_mapping_hint(data))
         return None
-    fields = _DocumentControl(data, yaml_rel, folder.name, languages, problems).read()
+    fields = DocumentControl(data, yaml_rel, folder.name, languages, problems).read()
     bodies = _load_bodies(folder, rel, languages, problems)
     if fields is None:
         return None
@@ -136,230 +103,6 @@ def _read_text(path: Path, rel: str, problems: Problems) -> str | None:
     text, found = read_source(path, rel)
     problems.extend(found)
     return text
-
-
-class _DocumentControl:
-    """Reads and checks the keys of one protocol.yaml."""
-
-    def __init__(self, data: LineMap, rel: str, folder: str, languages: tuple[str, ...],
-                 problems: Problems) -> None:
-        self.data, self.rel, self.folder = data, rel, folder
-        self.languages, self.problems = languages, problems
-        self.item_lines: dict[str, tuple[int, ...]] = {}
-        self.ok = True
-
-    def error(self, key: str, message: str, hint: str | None = None) -> None:
-        self.problems.error(self.rel, self.data.line_of(key), message, hint)
-        self.ok = False
-
-    def read(self) -> dict[str, Any] | None:
-        known = REQUIRED_KEYS + OPTIONAL_KEYS
-        for key in self.data:
-            if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1)
-                self.error(key, f"unknown key '{key}'",
-                           f"did you mean '{close[0]}'?" if close else None)
-        for key in REQUIRED_KEYS:
-            if key not in self.data:
-                self.problems.error(self.rel, 1, f"required key '{key}' is missing")
-                self.ok = False
-        fields = {
-            "id": self._id(),
-            "version": self._version("version"),
-            "status": self._choice("status", STATUSES),
-            "original_language": self._choice("original_language", self.languages),
-            "owner": self._text("owner"),
-            "review_due": self._date("review_due"),
-            "approved_by": self._text("approved_by"),
-            "approved_on": self._date("approved_on"),
-            "specialties": self._ids("specialties"),
-            "tags": self._ids("tags"),
-            "related": self._ids("related"),
-            "calculators": self._ids("calculators"),
-            "references": self._references(),
-            "changelog": self._changelog(),
-            "source": self._text("source"),
-            "item_lines": self.item_lines,
-        }
-        return fields if self.ok else None
-
-    def _id(self) -> str:
-        value = self.data.get("id")
-        if "id" not in self.data:
-            return self.folder
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.error("id", f"id '{value}' is not a valid protocol id",
-                       ID_HINT)
-        elif value != self.folder:
-            self.error("id", f"id '{value}' does not match its folder name '{self.folder}'")
-        return str(value)
-
-    def _version(self, key: str) -> str:
-        value = self.data.get(key)
-        if key not in self.data:
-            return "0.0"
-        if not isinstance(value, str):
-            self.error(key, f"{key} must be a quoted string like \"1.0\", not {value!r}",
-                       "unquoted, YAML reads 1.10 as the number 1.1")
-            return "0.0"
-        if not VERSION_PATTERN.match(value):
-            self.error(key, f"{key} '{value}' is not MAJOR.MINOR", "for example \"2.1\"")
-            return "0.0"
-        return value
-
-    def _choice(self, key: str, choices: tuple[str, ...]) -> str:
-        value = self.data.get(key)
-        if key in self.data and value not in choices:
-            self.error(key, f"{key} '{value}' is not one of: {', '.join(choices)}")
-        return str(value)
-
-    def _text(self, key: str) -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error(key, f"{key} must be text, or null when the source does not record it",
-                       _one_value_hint(key, value))
-            return None
-        return value.strip()
-
-    def _date(self, key: str) -> date | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        day = iso_date(value)
-        if day is None:
-            self.error(key, date_message(key, value), DATE_HINT)
-        return day
-
-    def _ids(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, LineList):
-            self.error(key, f"{key} must be a list of ids")
-            return ()
-        result = []
-        self.item_lines[key] = tuple(value.item_lines)
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or not ID_PATTERN.match(item):
-                self.problems.error(self.rel, value.line_of(index),
-                                    f"{key}: '{item}' is not a valid id")
-                self.ok = False
-            else:
-                result.append(item)
-        return tuple(result)
-
-    def _references(self) -> tuple[Reference, ...]:
-        value = self.data.get("references")
-        if value is None:
-            return ()
-        if not isinstance(value, LineList):
-            self.error("references", "references must be a list")
-            return ()
-        result: list[Reference] = []
-        for index, item in enumerate(value):
-            line = value.line_of(index)
-            if not isinstance(item, LineMap) or not isinstance(item.get("key"), str):
-                self.problems.error(self.rel, line, "each reference needs a 'key'")
-                self.ok = False
-                continue
-            for extra in set(item) - {"key", "text", "pmid", "doi", "url"}:
-                self.problems.error(self.rel, item.line_of(extra),
-                                    f"unknown reference field '{extra}'",
-                                    "use key, text, pmid, doi or url")
-                self.ok = False
-            if any(ref.key == item["key"] for ref in result):
-                self.problems.error(self.rel, line, f"duplicate reference key '{item['key']}'")
-                self.ok = False
-            result.append(Reference(
-                key=item["key"], line=line,
-                text=_optional_str(item.get("text")),
-                pmid=_optional_str(item.get("pmid")),
-                doi=_optional_str(item.get("doi")),
-                url=_optional_str(item.get("url")),
-            ))
-        return tuple(result)
-
-    def _changelog(self) -> tuple[ChangelogEntry, ...]:
-        value = self.data.get("changelog")
-        if value is None:
-            return ()
-        if not isinstance(value, LineList):
-            self.error("changelog", "changelog must be a list")
-            return ()
-        result: list[ChangelogEntry] = []
-        for index, item in enumerate(value):
-            line = value.line_of(index)
-            entry_ok = (isinstance(item, LineMap) and isinstance(item.get("version"), str)
-                        and VERSION_PATTERN.match(item["version"])
-                        and item.get("date") is not None
-                        and isinstance(item.get("note"), str | LineMap))
-            if not entry_ok:
-                self.problems.error(self.rel, line, "each changelog entry needs version "
-                                    "(\"MAJOR.MINOR\"), date (YYYY-MM-DD) and note")
-                self.ok = False
-                continue
-            day = iso_date(item["date"])
-            if day is None:
-                self.problems.error(self.rel, item.line_of("date"),
-                                    date_message("date", item["date"]), DATE_HINT)
-                self.ok = False
-                continue
-            notes = self._notes(item["note"], item.line_of("note"))
-            if notes:
-                result.append(ChangelogEntry(item["version"], day,
-                                             next(iter(notes.values())), line, notes))
-        return tuple(result)
-
-    def _notes(self, note: str | LineMap, line: int) -> dict[str, str]:
-        """A changelog note per language: a text in the original language, or a mapping of
-        languages to texts (the note readers of each language see; the others are shown in
-        one of these, labelled with its language)."""
-        if isinstance(note, str):
-            original = self.data.get("original_language")
-            return {str(original) if original in self.languages else "": note.strip()}
-        notes: dict[str, str] = {}
-        for lang, text in note.items():
-            if lang not in self.languages:
-                self.problems.error(self.rel, note.line_of(lang),
-                                    f"changelog note: unknown language '{lang}'",
-                                    f"site languages: {', '.join(self.languages)}")
-            elif not isinstance(text, str) or not text.strip():
-                self.problems.error(self.rel, note.line_of(lang),
-                                    f"changelog note in '{lang}' must be a text")
-            else:
-                notes[lang] = text.strip()
-        if len(notes) != len(note) or not notes:
-            if not note:
-                self.problems.error(self.rel, line, "changelog note has no text")
-            self.ok = False
-            return {}
-        return notes
-
-
-def _no_mapping_hint(value: object) -> str | None:
-    """'title:Sepsis' is one text to YAML: a key needs a space after its colon."""
-    if isinstance(value, str) and ":" in value:
-        return "write a space after each key's colon, e.g. 'title: Sepsis'"
-    return None
-
-
-def _one_value_hint(key: str, value: object) -> str | None:
-    """Words for a list or mapping where one value belongs (a '- ' or an indented 'x: y')."""
-    if isinstance(value, list):
-        return f"{key} takes one value, not a list: write it on the line of '{key}:' " \
-               "without '- ' (quote it if it holds ': ')"
-    if isinstance(value, dict):
-        return f"{key} takes one value, but YAML read a 'key: value' in it: put the whole " \
-               "value in quotes"
-    return None
-
-
-def _optional_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(value).strip() or None
 
 
 def _load_bodies(folder: Path, rel: str, languages: tuple[str, ...],
@@ -402,12 +145,12 @@ def load_body(path: Path, rel: str, lang: str, problems: Problems) -> Body | Non
         return None
     if not isinstance(meta, LineMap):
         problems.error(rel, 1, "front matter must be a mapping with at least 'title'",
-                       _no_mapping_hint(meta))
+                       no_mapping_hint(meta))
         return None
     ok = _check_front_matter(meta, rel, problems)
     before = len(problems.errors)
-    exceptions = parse_exceptions(meta.get("number_exceptions"), rel,
-                                  meta.line_of("number_exceptions"), lang, problems)
+    exceptions = _number_exceptions(meta.get("number_exceptions"), rel,
+                                    meta.line_of("number_exceptions"), lang, problems)
     ok = ok and len(problems.errors) == before
     body_text = "\n".join(lines[end + 1:])
     first_line = end + 2
@@ -420,12 +163,41 @@ def load_body(path: Path, rel: str, lang: str, problems: Problems) -> Body | Non
     aliases = meta.get("aliases") or []
     return Body(
         lang=lang, path=rel, title=meta["title"].strip(),
-        summary=_optional_str(meta.get("summary")),
+        summary=optional_text(meta.get("summary")),
         aliases=tuple(str(a).strip() for a in aliases),
         translation_of_version=meta.get("translation_of_version"),
         text=body_text, first_line=first_line, headings=headings,
         field_lines=dict(meta.key_lines), number_exceptions=exceptions,
     )
+
+
+def _number_exceptions(value: Any, rel: str, line: int, lang: str,
+                       problems: Problems) -> tuple[NumberException, ...]:
+    """A translation's ``number_exceptions``: a list of number (as written in ``lang``),
+    reason and, optionally, the section id it applies to."""
+    if value is None:
+        return ()
+    if not isinstance(value, LineList):
+        problems.error(rel, line, "number_exceptions must be a list of number and reason")
+        return ()
+    result = []
+    for index, item in enumerate(value):
+        item_line = value.line_of(index)
+        if not (isinstance(item, LineMap) and isinstance(item.get("number"), str | int | float)
+                and isinstance(item.get("reason"), str) and item["reason"].strip()
+                and set(item) <= {"number", "reason", "section"}
+                and isinstance(item.get("section", ""), str)):
+            problems.error(rel, item_line, "each number exception needs 'number' (as written "
+                           "in this file, quoted) and 'reason', and may name a 'section' id")
+            continue
+        written = str(item["number"]).strip()
+        if not NUMBER.fullmatch(written):
+            problems.error(rel, item_line, f"number exception '{written}' is not a number")
+            continue
+        for parsed in parse_number(written, lang):
+            result.append(NumberException(parsed, written, item["reason"].strip(),
+                                          item.get("section"), item_line))
+    return tuple(result)
 
 
 def _check_front_matter(meta: LineMap, rel: str, problems: Problems) -> bool:
@@ -438,11 +210,11 @@ def _check_front_matter(meta: LineMap, rel: str, problems: Problems) -> bool:
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.error(rel, meta.line_of("title"), "front matter needs a 'title'",
-                       _one_value_hint("title", title))
+                       one_value_hint("title", title))
     summary = meta.get("summary")
     if summary is not None and not isinstance(summary, str):
         problems.error(rel, meta.line_of("summary"), "summary must be one text",
-                       _one_value_hint("summary", summary))
+                       one_value_hint("summary", summary))
     aliases = meta.get("aliases")
     if aliases is not None and not (
             isinstance(aliases, list) and all(isinstance(a, str) and a.strip() for a in aliases)):

@@ -3,7 +3,9 @@
 PyYAML says what its parser expected ("mapping values are not allowed here"); an
 editor needs to know what to type instead. :func:`yaml_hint` maps the mistakes editors
 make (a colon in a value, a tab, an unclosed quote or bracket, a list item where one
-value belongs) to a hint; other errors keep PyYAML's message alone.
+value belongs) to a hint; other errors keep PyYAML's message alone. YAML that parses
+but has the wrong shape (a text where a mapping belongs, a list where one value does)
+gets its hint here too.
 """
 
 from __future__ import annotations
@@ -93,3 +95,21 @@ def _line_text(exc: yaml.MarkedYAMLError) -> str | None:
     start = buffer.rfind("\n", 0, mark.pointer) + 1
     end = buffer.find("\n", mark.pointer)
     return buffer[start: end if end != -1 else len(buffer)].rstrip("\0")
+
+
+def no_mapping_hint(value: object) -> str | None:
+    """'title:Sepsis' is one text to YAML: a key needs a space after its colon."""
+    if isinstance(value, str) and ":" in value:
+        return "write a space after each key's colon, e.g. 'title: Sepsis'"
+    return None
+
+
+def one_value_hint(key: str, value: object) -> str | None:
+    """Words for a list or mapping where one value belongs (a '- ' or an indented 'x: y')."""
+    if isinstance(value, list):
+        return f"{key} takes one value, not a list: write it on the line of '{key}:' " \
+               "without '- ' (quote it if it holds ': ')"
+    if isinstance(value, dict):
+        return f"{key} takes one value, but YAML read a 'key: value' in it: put the whole " \
+               "value in quotes"
+    return None

@@ -53,8 +53,8 @@ class _Loader(yaml.SafeLoader):
 _HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
 
 
-# libyaml's parser, when PyYAML has it, reads a valid file several times faster; a file
-# it refuses is read again by the pure-Python loader, whose messages the tests fix.
+# libyaml's parser, written in C, reads a valid file when PyYAML has it; a file it
+# refuses is read again by the pure-Python loader, whose messages the tests fix.
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     duplicate_keys: list[tuple[Any, int]]
 
