@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
+from generator import pipeline, preview
 from generator.sources.problems import Problem, SourceError
 
 from .conftest import SITE_LANGUAGES, ProjectFactory, minimal_protocol
@@ -19,7 +19,7 @@ P = "protocol_src/protocols"
 TODAY = date(2026, 1, 1)
 
 
-def _outcome(root: Path, cache: pipeline.PreviewCache | None) -> tuple[list[Problem], dict]:
+def _outcome(root: Path, cache: preview.PreviewCache | None) -> tuple[list[Problem], dict]:
     """The problems and, if the sources build, every generated file."""
     try:
         loaded = pipeline.load(root, cache)
@@ -29,7 +29,9 @@ def _outcome(root: Path, cache: pipeline.PreviewCache | None) -> tuple[list[Prob
     if loaded.problems.errors:
         return problems, {}
     try:
-        return problems, pipeline.render(loaded, TODAY, include_unpublished=True, cache=cache)
+        if cache is None:
+            return problems, pipeline.render(loaded, TODAY, include_unpublished=True)
+        return problems, preview.render(loaded, TODAY, cache)
     except SourceError as exc:
         return sorted(set(exc.problems)), {}
 
@@ -67,7 +69,7 @@ def test_preview_cache_gives_a_fresh_load_after_every_kind_of_edit(
         ("its id fixed", lambda: _edit(root / P / "extra-two/protocol.yaml",
                                        "id: extra", "id: extra-two")),
     ]
-    cache = pipeline.PreviewCache()
+    cache = preview.PreviewCache()
     assert _outcome(root, cache) == _outcome(root, None)
     outcomes = []
     for name, edit in edits:
@@ -81,13 +83,13 @@ def test_preview_cache_gives_a_fresh_load_after_every_kind_of_edit(
 
 def test_preview_cache_reuses_unchanged_protocols_and_pages(make_project: ProjectFactory) -> None:
     root = make_project({**minimal_protocol("one", "One"), **minimal_protocol("two", "Two")})
-    cache = pipeline.PreviewCache()
+    cache = preview.PreviewCache()
     first = pipeline.load(root, cache)
-    pipeline.render(first, TODAY, include_unpublished=True, cache=cache)
+    preview.render(first, TODAY, cache)
     pages = dict(cache.pages)
     _edit(root / P / "two/en.md", "Text.", "Text, changed.")
     second = pipeline.load(root, cache)
-    pipeline.render(second, TODAY, include_unpublished=True, cache=cache)
+    preview.render(second, TODAY, cache)
     assert second.project.protocols["one"] is first.project.protocols["one"]
     assert second.project.protocols["two"] is not first.project.protocols["two"]
     # "one" and "two" do not link to each other: only the pages of "two" are rendered again.
@@ -101,7 +103,7 @@ def test_preview_cache_sees_an_edit_with_a_relative_root(make_project: ProjectFa
     """The project given as a relative path (the API allows it): an edit is still seen."""
     root = make_project(minimal_protocol("one", "One"))
     monkeypatch.chdir(root)
-    cache = pipeline.PreviewCache()
+    cache = preview.PreviewCache()
     first = pipeline.load(Path("."), cache)
     _edit(root / P / "one/en.md", "Text.", "Text, changed.")
     second = pipeline.load(Path("."), cache)
