@@ -58,6 +58,7 @@ class Line:
     """A line with protocol syntax: a widget line (``calc``), or prose and code spans."""
 
     number: int
+    text: str  # as written
     calc: str | None
     parts: tuple[str | Prose, ...]  # a str is a code span, shown as written
 
@@ -92,14 +93,14 @@ def parse(body: Body) -> BodySyntax:
 def _line(number: int, text: str) -> Line:
     calc = CALC_LINE.match(text)
     if calc:
-        return Line(number, calc.group(1).strip(), ())
+        return Line(number, text, calc.group(1).strip(), ())
     parts: list[str | Prose] = []
     position = 0
     for span in CODE_SPAN.finditer(text):
         parts += [_prose(text[position:span.start()]), span.group(0)]
         position = span.end()
     parts.append(_prose(text[position:]))
-    return Line(number, None, tuple(parts))
+    return Line(number, text, None, tuple(parts))
 
 
 def _prose(text: str) -> Prose:
