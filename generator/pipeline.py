@@ -83,33 +83,44 @@ def load(root: Path, cache: SourceCache | None = None) -> Loaded:
     site = load_site_config(root, problems)
     if site is None:
         raise SourceError(problems.sorted())
-    if cache is not None:
-        cache.refresh(root)
+    sources = cache or Fresh()
+    sources.refresh(root)
     glossary = load_glossary(root, site.codes, problems)
-    specs = load_checked_calculators(root, problems) if cache is None \
-        else cache.calculators(root, problems)
+    specs = sources.calculators(root, problems)
     drugs = drug_names(site, glossary, specs.values())
-    if cache is None:
-        protocols = {}
-        names = [folder.name for folder in protocol_folders(root, problems)]
-        for protocol, found in read_and_check(root, names, site.codes, drugs):
-            problems.extend(found)
-            if protocol is not None:
-                protocols[protocol.id] = protocol
-    else:
-        protocols = cache.load_protocols(root, site.codes, problems, drugs)
+    protocols = sources.load_protocols(root, site.codes, problems, drugs)
     project = Project(root=str(root), site=site, protocols=protocols, glossary=glossary,
                       calculators=specs)
     calculators = frozenset(specs)
     validate(project, set(calculators), problems)
     if (root / TEMPLATE_FILE).is_file():
         check_placeholders(project, load_templates(root, site.codes, problems), problems)
-    if cache is None:
-        for protocol in protocols.values():
-            problems.extend(check_links(project, protocol, calculators))
-    else:
-        problems.extend(cache.link_problems(project, calculators))
+    problems.extend(sources.link_problems(project, calculators))
     return Loaded(project, calculators, problems)
+
+
+class Fresh:
+    """A load that keeps nothing: every source read and checked (``protocols build``)."""
+
+    def refresh(self, root: Path) -> None:
+        pass
+
+    def calculators(self, root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
+        return load_checked_calculators(root, problems)
+
+    def load_protocols(self, root: Path, languages: tuple[str, ...], problems: Problems,
+                       drugs: frozenset[str]) -> dict[str, Protocol]:
+        protocols = {}
+        names = [folder.name for folder in protocol_folders(root, problems)]
+        for protocol, found in read_and_check(root, names, languages, drugs):
+            problems.extend(found)
+            if protocol is not None:
+                protocols[protocol.id] = protocol
+        return protocols
+
+    def link_problems(self, project: Project, calculators: frozenset[str]) -> list[Problem]:
+        return [problem for protocol in project.protocols.values()
+                for problem in check_links(project, protocol, calculators)]
 
 
 # From this many protocols on, a second process reads and checks half of them (loading
