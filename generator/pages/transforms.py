@@ -40,8 +40,9 @@ def resolve(ctx: Context, body: Body) -> str:
 
 def _line(line: Line, ctx: Context, references: set[str]) -> str:
     if line.calc is not None:
-        known = ctx.render_calc is not None and line.calc in ctx.calculators
-        return ctx.render_calc(line.calc, ctx.lang) if ctx.render_calc and known else ""
+        if ctx.render_calc is None or line.calc not in ctx.calculators:
+            return ""
+        return ctx.render_calc(line.calc, ctx.lang)
     return "".join(part if isinstance(part, str) else _prose(part, ctx, references)
                    for part in line.parts)
 

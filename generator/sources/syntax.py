@@ -85,15 +85,21 @@ class BodySyntax:
 
 def parse(body: Body) -> BodySyntax:
     """The body's lines, those with protocol syntax read into their pieces."""
-    # Every form starts with "[": a line without one is shown as written.
-    return BodySyntax(tuple(text if code or "[" not in text else _line(number, text)
+    return BodySyntax(tuple(_line(number, text) if not code and _has_syntax(text) else text
                             for number, text, code in body_lines(body)))
+
+
+def _has_syntax(text: str) -> bool:
+    # Every form starts with "[[" or "[@": a line with neither is shown as written.
+    return "[[" in text or "[@" in text
 
 
 def _line(number: int, text: str) -> Line:
     calc = CALC_LINE.match(text)
     if calc:
         return Line(number, text, calc.group(1).strip(), ())
+    if "`" not in text:
+        return Line(number, text, None, (_prose(text),))
     parts: list[str | Prose] = []
     position = 0
     for span in CODE_SPAN.finditer(text):
@@ -104,6 +110,8 @@ def _line(number: int, text: str) -> Line:
 
 
 def _prose(text: str) -> Prose:
+    if not _has_syntax(text):
+        return Prose((text,) if text else (), False)
     pieces: list[Piece] = []
     position = 0
     for match in LINK.finditer(text):
@@ -116,6 +124,8 @@ def _prose(text: str) -> Prose:
 
 
 def _citations(text: str) -> list[Piece]:
+    if "[@" not in text:
+        return [text] if text else []
     pieces: list[Piece] = []
     position = 0
     for match in CITATION.finditer(text):
