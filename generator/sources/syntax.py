@@ -25,7 +25,7 @@ LINK = re.compile(r"\[\[([^\[\]|#]+)(?:#([^\[\]|]+))?(?:\|([^\[\]]+))?\]\]")
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """``[[target#anchor|label]]``; ``raw`` is shown when the target does not exist."""
 
@@ -35,7 +35,7 @@ class Link:
     raw: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     key: str
     raw: str
@@ -44,7 +44,7 @@ class Citation:
 Piece = str | Link | Citation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prose:
     """Text between code spans: plain text, links and citations in order, and whether it
     names a calculator, which must stand on a line of its own."""
@@ -53,7 +53,7 @@ class Prose:
     inline_calc: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """A line with protocol syntax: a widget line (``calc``), or prose and code spans."""
 
@@ -63,7 +63,7 @@ class Line:
     parts: tuple[str | Prose, ...]  # a str is a code span, shown as written
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodySyntax:
     """Every line of a body: a str is shown as written (code, or no syntax at all)."""
 
