@@ -330,13 +330,14 @@ def _releases(root: Path) -> ReleaseLog:
 
 
 def _serve(root: Path, args: argparse.Namespace) -> int:
-    from .engine import preview
+    from . import preview
+    from .engine import preview as server
 
     releases = _releases(root)
     pipeline.tidy_after_crash(root)
-    cache = pipeline.PreviewCache()
+    cache = preview.PreviewCache()
     try:
-        loaded, _ = pipeline.generate_preview(root, releases=releases, cache=cache)
+        loaded, _ = preview.generate(root, cache, releases=releases)
     except SourceError as exc:
         _touched_first(root, exc.problems, sys.stderr)
         _summary(exc.problems, sys.stderr)
@@ -345,7 +346,7 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
 
     def regenerate() -> list[str] | None:
         try:
-            _, changed = pipeline.generate_preview(root, releases=releases, cache=cache)
+            _, changed = preview.generate(root, cache, releases=releases)
         except SourceError as exc:
             # Keep serving the last good pages; the editor sees what to fix.
             _touched_first(root, exc.problems, sys.stderr)
@@ -360,9 +361,9 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # else a caller chose so
         signal.signal(signal.SIGINT, _interrupt)
     print(f"Serving on http://{args.dev_addr}/ (drafts included)", file=sys.stderr)
-    preview.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr,
-                      watch=[root / name for name in WATCHED], regenerate=regenerate,
-                      report=lambda message: print(message, file=sys.stderr))
+    server.serve(root, loaded.project.site, root / pipeline.CONTENT_DIR, args.dev_addr,
+                 watch=[root / name for name in WATCHED], regenerate=regenerate,
+                 report=lambda message: print(message, file=sys.stderr))
     return 0
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from .calculators import CalculatorSpec, check_vectors, load_calculators
+from .checks.links import check_links
 from .checks.lint import drug_names, lint_protocol
 from .checks.numbers import check_protocol_numbers
 from .checks.sanitize import check_protocol_bodies
@@ -28,13 +30,11 @@ from .engine.fsutil import (
     recover,
     staging_dir,
     swap_all,
-    sync_tree,
     write_tree,
 )
 from .pages.calculator_pages import protocol_widget, render_calculator_pages, spec_files
 from .pages.history import render_history
-from .pages.render import PageCache, RenderOptions, published, render_site
-from .pages.transforms import Context, resolve
+from .pages.render import ProtocolPage, RenderOptions, published, render_site
 from .sources.config import load_site_config
 from .sources.drift import drift_of
 from .sources.glossary import load_glossary
@@ -59,51 +59,68 @@ class Loaded:
     problems: Problems
 
 
-def load(root: Path, cache: PreviewCache | None = None) -> Loaded:
-    """Stages 1-3 for every source: all problems of the project, in one run.
+class SourceCache(typing.Protocol):
+    """What a caller keeps between two loads of the same project: the live preview's
+    :class:`generator.preview.PreviewCache`. Each method gives what a fresh load would."""
 
-    With a ``cache`` (live preview), protocols whose files did not change since the
-    last call are not read or checked again (see :class:`PreviewCache`).
+    def refresh(self, root: Path) -> None: ...
+
+    def calculators(self, root: Path, problems: Problems) -> dict[str, CalculatorSpec]: ...
+
+    def load_protocols(self, root: Path, languages: tuple[str, ...], problems: Problems,
+                       drugs: frozenset[str]) -> dict[str, Protocol]: ...
+
+    def link_problems(self, project: Project, calculators: frozenset[str]) -> list[Problem]: ...
+
+
+def load(root: Path, cache: SourceCache | None = None) -> Loaded:
+    """Read and check every source: all problems of the project, in one run.
+
+    With a ``cache`` (live preview), what did not change since the last call is not
+    read or checked again.
     """
     problems = Problems()
     site = load_site_config(root, problems)
     if site is None:
         raise SourceError(problems.sorted())
-    if cache is not None:
-        cache.refresh(root)
+    sources = cache or Fresh()
+    sources.refresh(root)
     glossary = load_glossary(root, site.codes, problems)
-    specs = _load_calculators(root, problems) if cache is None else cache.calculators(root, problems)
+    specs = sources.calculators(root, problems)
     drugs = drug_names(site, glossary, specs.values())
-    if cache is None:
-        protocols = {}
-        names = [folder.name for folder in protocol_folders(root, problems)]
-        for protocol, found in read_and_check(root, names, site.codes, drugs):
-            problems.extend(found)
-            if protocol is not None:
-                protocols[protocol.id] = protocol
-    else:
-        protocols = cache.load_protocols(root, site.codes, problems, drugs)
+    protocols = sources.load_protocols(root, site.codes, problems, drugs)
     project = Project(root=str(root), site=site, protocols=protocols, glossary=glossary,
                       calculators=specs)
     calculators = frozenset(specs)
     validate(project, set(calculators), problems)
     if (root / TEMPLATE_FILE).is_file():
         check_placeholders(project, load_templates(root, site.codes, problems), problems)
-    if cache is None:
-        for protocol in protocols.values():
-            problems.extend(_link_problems(project, protocol, calculators))
-    else:
-        problems.extend(cache.link_problems(project, calculators))
+    problems.extend(sources.link_problems(project, calculators))
     return Loaded(project, calculators, problems)
 
 
-def _link_problems(project: Project, protocol: Protocol,
-                   calculators: frozenset[str]) -> list[Problem]:
-    """The problems of resolving each body of ``protocol`` (links, citations, widgets)."""
-    found = Problems()
-    for lang, body in protocol.bodies.items():
-        resolve(Context(project, protocol, body, lang, found, set(calculators)))
-    return found.items
+class Fresh:
+    """A load that keeps nothing: every source read and checked (``protocols build``)."""
+
+    def refresh(self, root: Path) -> None:
+        pass
+
+    def calculators(self, root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
+        return load_checked_calculators(root, problems)
+
+    def load_protocols(self, root: Path, languages: tuple[str, ...], problems: Problems,
+                       drugs: frozenset[str]) -> dict[str, Protocol]:
+        protocols = {}
+        names = [folder.name for folder in protocol_folders(root, problems)]
+        for protocol, found in read_and_check(root, names, languages, drugs):
+            problems.extend(found)
+            if protocol is not None:
+                protocols[protocol.id] = protocol
+        return protocols
+
+    def link_problems(self, project: Project, calculators: frozenset[str]) -> list[Problem]:
+        return [problem for protocol in project.protocols.values()
+                for problem in check_links(project, protocol, calculators)]
 
 
 # From this many protocols on, a second process reads and checks half of them (loading
@@ -153,100 +170,7 @@ def check_protocol(protocol: Protocol, problems: Problems,
     lint_protocol(protocol, problems, drugs)
 
 
-@dataclass
-class PreviewCache:
-    """The protocols of the last preview, reused while their folder's files are unchanged.
-
-    A protocol, and the problems found in it alone (reading it, translation numbers,
-    raw HTML, lint), depend only on its folder's files and on the project's settings.
-    So a folder whose files are byte for byte the same is not read or checked again,
-    and any change outside the protocol folders (settings, glossary, calculators,
-    mkdocs.yml) empties the cache. Checks across protocols (links, relations) always run.
-    """
-
-    settings: dict[str, bytes] = field(default_factory=dict)
-    folders: dict[str, tuple[dict[str, bytes], Protocol | None, list[Problem]]] = \
-        field(default_factory=dict)
-    specs: tuple[dict[str, CalculatorSpec], list[Problem]] | None = None
-    targets: tuple[object, ...] = ()
-    links: dict[str, tuple[Protocol, list[Problem]]] = field(default_factory=dict)
-    pages: PageCache = field(default_factory=dict)
-    written: dict[str, bytes] = field(default_factory=dict)  # content/ as last written
-
-    def link_problems(self, project: Project, calculators: frozenset[str]) -> list[Problem]:
-        """What resolving every body finds, again only for the protocols that changed.
-
-        A body's link, citation and widget problems depend on its protocol and on what
-        it may point at: the protocol ids, the headings of each original, the
-        calculators. While those are the same, an unchanged protocol's problems are too.
-        """
-        targets = (tuple(sorted(calculators)),) + tuple(
-            (pid, tuple(heading.id for heading in protocol.original.headings))
-            for pid, protocol in sorted(project.protocols.items()))
-        if targets != self.targets:
-            self.targets, self.links = targets, {}
-        links: dict[str, tuple[Protocol, list[Problem]]] = {}
-        for pid, protocol in project.protocols.items():
-            cached = self.links.get(pid)
-            if cached is None or cached[0] is not protocol:
-                cached = (protocol, _link_problems(project, protocol, calculators))
-            links[pid] = cached
-        self.links = links
-        return [problem for _, found in links.values() for problem in found]
-
-    def calculators(self, root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
-        """The calculator specs, loaded and proven by their vectors once per settings."""
-        if self.specs is None:
-            found = Problems()
-            self.specs = (_load_calculators(root, found), found.items)
-        problems.extend(self.specs[1])
-        return self.specs[0]
-
-    def refresh(self, root: Path) -> None:
-        """Empty the cache if anything outside the protocol folders changed."""
-        settings = _files(root, SETTINGS, skip=root / PROTOCOLS_DIR)
-        if settings != self.settings:
-            self.settings, self.folders, self.specs, self.links = settings, {}, None, {}
-            self.pages = {}
-
-    def load_protocols(self, root: Path, languages: tuple[str, ...], problems: Problems,
-                       drugs: frozenset[str] = frozenset()) -> dict[str, Protocol]:
-        protocols: dict[str, Protocol] = {}
-        seen = {}
-        for folder in protocol_folders(root, problems):
-            files = _files(folder.parent, [folder.name])
-            cached = self.folders.get(folder.name)
-            if cached is None or cached[0] != files:
-                cached = (files, *_read_and_check(root, [folder.name], languages, drugs)[0])
-            seen[folder.name] = cached
-            problems.extend(cached[2])
-            if cached[1] is not None:
-                protocols[cached[1].id] = cached[1]
-        self.folders = seen
-        return protocols
-
-
-SETTINGS = ("site_config", "protocol_src", "mkdocs.yml")
-
-
-def _files(root: Path, names: Iterable[str | Path], skip: Path | None = None) -> dict[str, bytes]:
-    """Every file under ``names`` (relative to ``root``) and its bytes, except under ``skip``."""
-    found: dict[str, bytes] = {}
-    for name in names:
-        path = root / name
-        if path.is_file():
-            found[str(path.relative_to(root))] = path.read_bytes()
-        for folder, dirs, files in os.walk(path):
-            if skip is not None and Path(folder) == skip:
-                dirs.clear()
-                continue
-            for file in files:
-                full = Path(folder, file)
-                found[str(full.relative_to(root))] = full.read_bytes()
-    return found
-
-
-def _load_calculators(root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
+def load_checked_calculators(root: Path, problems: Problems) -> dict[str, CalculatorSpec]:
     """Calculator specs, each proven by its own test vectors before anything uses it."""
     specs, found = load_calculators(root / CALCULATORS_DIR, CALCULATORS_DIR)
     problems.extend(found)
@@ -266,11 +190,12 @@ def check(root: Path) -> Problems:
 
 def render(loaded: Loaded, today: date, include_unpublished: bool,
            releases: ReleaseLog | None = None,
-           cache: PreviewCache | None = None,
+           protocol_page: ProtocolPage | None = None,
            history: Path | None = None) -> dict[str, str | bytes]:
     """Stage 4: every file of the generated docs folder (History pages from ``releases``).
 
     Translation drift is read from the git history of ``history`` (default: the project).
+    ``protocol_page`` renders one protocol page (the live preview's reuses unchanged ones).
     """
     project = loaded.project
 
@@ -282,22 +207,18 @@ def render(loaded: Loaded, today: date, include_unpublished: bool,
                             calculators=loaded.calculators, render_calc=widget)
     drift = drift_of(history or Path(project.root), published(project, options))
     options = dataclasses.replace(options, drift=drift)
-    problems = Problems()
-    pages = cache.pages if cache is not None else None
-    files: dict[str, str | bytes] = dict(render_site(project, options, problems, pages).files)
+    files: dict[str, str | bytes] = dict(render_site(project, options, protocol_page).files)
     for lang in project.site.codes:
         files.update(render_calculator_pages(project, published(project, options), lang))
     files.update(render_history(loaded.project, published(loaded.project, options),
                                 releases or ReleaseLog()))
-    if problems.errors:
-        raise SourceError(problems.sorted())
     for name in ASSETS:
         files[f"assets/{name}"] = resources.files("generator.assets").joinpath(name).read_bytes()
     files.update(spec_files(project))
     return files
 
 
-def _loaded_or_fail(root: Path, cache: PreviewCache | None = None) -> Loaded:
+def loaded_or_fail(root: Path, cache: SourceCache | None = None) -> Loaded:
     loaded = load(root, cache)
     if loaded.problems.errors:
         raise SourceError(loaded.problems.sorted())
@@ -323,7 +244,7 @@ def build(root: Path, out: Path, today: date | None = None,
     check_output(root, out)
     tidy_after_crash(root, out)
     progress("loading and checking sources")
-    loaded = _loaded_or_fail(root)
+    loaded = loaded_or_fail(root)
     progress(f"checked {len(loaded.project.protocols)} protocols; rendering")
     files = render(loaded, today or date.today(), include_unpublished=False, releases=releases)
     pages = sum(name.endswith(".md") for name in files)
@@ -349,13 +270,3 @@ def tidy_after_crash(root: Path, out: Path | None = None) -> None:
     for target in (root / CONTENT_DIR, out):
         if target is not None:
             clean_leftovers(target)
-
-
-def generate_preview(root: Path, today: date | None = None,
-                     releases: ReleaseLog | None = None,
-                     cache: PreviewCache | None = None) -> tuple[Loaded, list[str]]:
-    """Write ``content/`` for live preview (drafts included); return the files that changed."""
-    loaded = _loaded_or_fail(root, cache)
-    files = render(loaded, today or date.today(), include_unpublished=True, releases=releases,
-                   cache=cache)
-    return loaded, sync_tree(files, root / CONTENT_DIR, cache.written if cache else None)

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
+from generator import pipeline, preview
+from generator.checks import links
+from generator.pages import render
+from generator.sources import syntax
 from generator.sources.problems import Problem, SourceError
 
 from .conftest import SITE_LANGUAGES, ProjectFactory, minimal_protocol
@@ -19,7 +22,7 @@ P = "protocol_src/protocols"
 TODAY = date(2026, 1, 1)
 
 
-def _outcome(root: Path, cache: pipeline.PreviewCache | None) -> tuple[list[Problem], dict]:
+def _outcome(root: Path, cache: preview.PreviewCache | None) -> tuple[list[Problem], dict]:
     """The problems and, if the sources build, every generated file."""
     try:
         loaded = pipeline.load(root, cache)
@@ -29,7 +32,9 @@ def _outcome(root: Path, cache: pipeline.PreviewCache | None) -> tuple[list[Prob
     if loaded.problems.errors:
         return problems, {}
     try:
-        return problems, pipeline.render(loaded, TODAY, include_unpublished=True, cache=cache)
+        if cache is None:
+            return problems, pipeline.render(loaded, TODAY, include_unpublished=True)
+        return problems, preview.render(loaded, TODAY, cache)
     except SourceError as exc:
         return sorted(set(exc.problems)), {}
 
@@ -67,7 +72,7 @@ def test_preview_cache_gives_a_fresh_load_after_every_kind_of_edit(
         ("its id fixed", lambda: _edit(root / P / "extra-two/protocol.yaml",
                                        "id: extra", "id: extra-two")),
     ]
-    cache = pipeline.PreviewCache()
+    cache = preview.PreviewCache()
     assert _outcome(root, cache) == _outcome(root, None)
     outcomes = []
     for name, edit in edits:
@@ -81,13 +86,13 @@ def test_preview_cache_gives_a_fresh_load_after_every_kind_of_edit(
 
 def test_preview_cache_reuses_unchanged_protocols_and_pages(make_project: ProjectFactory) -> None:
     root = make_project({**minimal_protocol("one", "One"), **minimal_protocol("two", "Two")})
-    cache = pipeline.PreviewCache()
+    cache = preview.PreviewCache()
     first = pipeline.load(root, cache)
-    pipeline.render(first, TODAY, include_unpublished=True, cache=cache)
+    preview.render(first, TODAY, cache)
     pages = dict(cache.pages)
     _edit(root / P / "two/en.md", "Text.", "Text, changed.")
     second = pipeline.load(root, cache)
-    pipeline.render(second, TODAY, include_unpublished=True, cache=cache)
+    preview.render(second, TODAY, cache)
     assert second.project.protocols["one"] is first.project.protocols["one"]
     assert second.project.protocols["two"] is not first.project.protocols["two"]
     # "one" and "two" do not link to each other: only the pages of "two" are rendered again.
@@ -101,7 +106,7 @@ def test_preview_cache_sees_an_edit_with_a_relative_root(make_project: ProjectFa
     """The project given as a relative path (the API allows it): an edit is still seen."""
     root = make_project(minimal_protocol("one", "One"))
     monkeypatch.chdir(root)
-    cache = pipeline.PreviewCache()
+    cache = preview.PreviewCache()
     first = pipeline.load(Path("."), cache)
     _edit(root / P / "one/en.md", "Text.", "Text, changed.")
     second = pipeline.load(Path("."), cache)
@@ -127,3 +132,73 @@ def test_sources_read_in_two_processes_are_those_read_in_one(
     together = pipeline.load(root)
     assert together.problems.items == alone.problems.items
     assert together.project == alone.project
+
+
+def _linked_pair(make_project: ProjectFactory) -> Path:
+    """"source" shows "target" three ways: a link, a link to a heading, and as related."""
+    target = minimal_protocol("target", "Target")
+    source = minimal_protocol("source", "Source")
+    body = f"{P}/source/en.md"
+    source[body] = source[body].replace("Text.", "See [[target]] and [[target#dosing]].")
+    return make_project({**target, **source})
+
+
+def _copy_protocol(root: Path, pid: str, new: str) -> None:
+    shutil.copytree(root / P / pid, root / P / new)
+    _edit(root / P / new / "protocol.yaml", f"id: {pid}", f"id: {new}")
+
+
+def _preview(root: Path, cache: preview.PreviewCache) -> dict[str, str | bytes]:
+    return preview.render(pipeline.load(root, cache), TODAY, cache)
+
+
+@pytest.mark.parametrize(("edit", "shown"), [
+    (lambda root: _edit(root / P / "target/en.md", "title: Target", "title: Renamed"),
+     "See [Renamed](target.md) and [Renamed: Dosing](target.md#dosing)."),
+    (lambda root: _edit(root / P / "target/en.md", "## Dosing {#dosing}", "## Doses {#dosing}"),
+     "[Target: Doses](target.md#dosing)"),
+    (lambda root: _copy_protocol(root, "source", "third"), "third"),
+], ids=["target retitled", "target's heading renamed", "a new protocol links to target"])
+def test_a_cached_page_is_rendered_again_when_something_it_shows_changed(
+        make_project: ProjectFactory, edit: Callable[[Path], None], shown: str) -> None:
+    """The page of "source" does not change itself; what it shows of others does."""
+    root = _linked_pair(make_project)
+    cache = preview.PreviewCache()
+    before = _preview(root, cache)
+    edit(root)
+    after = _preview(root, cache)
+    fresh = pipeline.render(pipeline.load(root), TODAY, include_unpublished=True)
+    for lang in SITE_LANGUAGES:
+        page = f"{lang}/protocols/target.md" if shown == "third" else f"{lang}/protocols/source.md"
+        assert after[page] == fresh[page] != before[page], (lang, page)
+        assert shown in str(after[page])
+
+
+def test_an_unchanged_protocol_is_not_read_parsed_checked_or_rendered_again(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project({**minimal_protocol("one", "One"), **minimal_protocol("two", "Two")})
+    calls: dict[str, list[str]] = {"read": [], "parse": [], "check": [], "render": []}
+
+    def counted(name: str, function: Callable[..., object],
+                key: Callable[..., str]) -> Callable[..., object]:
+        def call(*args: object) -> object:
+            calls[name].append(key(*args))
+            return function(*args)
+        return call
+
+    monkeypatch.setattr(pipeline, "read_and_check",
+                        counted("read", pipeline.read_and_check, lambda _, names, *__: names[0]))
+    monkeypatch.setattr(syntax, "parse", counted("parse", syntax.parse, lambda body: body.path))
+    monkeypatch.setattr(preview, "check_links",
+                        counted("check", links.check_links, lambda _, protocol, __: protocol.id))
+    monkeypatch.setattr(preview, "render_protocol", counted(
+        "render", render.render_protocol, lambda _, protocol, lang, *__: f"{protocol.id}/{lang}"))
+    cache = preview.PreviewCache()
+    _preview(root, cache)
+    assert sorted(calls["check"]) == ["one", "two"]
+    for found in calls.values():
+        found.clear()
+    _edit(root / P / "two/en.md", "Text.", "Text, changed.")
+    _preview(root, cache)
+    assert calls == {"read": ["two"], "parse": [f"{P}/two/en.md"], "check": ["two"],
+                     "render": [f"two/{lang}" for lang in SITE_LANGUAGES]}

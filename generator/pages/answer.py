@@ -15,11 +15,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ..sources.glossary import synonyms_for
 from ..sources.model import Body, Heading, Project, Protocol
 from ..sources.prose import prose_lines
+from ..sources.syntax import CALC_LINE
 from .formats import language_name
 from .home import contact_html
 from .mdtext import yaml_string
 from .select import choose_body
-from .transforms import CALC_LINE
 
 DOSE = re.compile(r"\d\s*(?:mg|mcg|µg|micrograms?|g|mmol)(?:/kg)?\b(?!/(?:d?l|ml|min)\b)", re.I)
 # The sections a reader jumps to: level 2 to 4 (the title is the page's only level 1).

@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..sources.model import Body, Protocol
-from ..sources.prose import prose_lines
-from .transforms import LINK
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,5 @@ def build_graph(protocols: Iterable[Protocol]) -> LinkGraph:
 
 
 def body_links(body: Body) -> set[str]:
-    """Protocol ids linked from a body, skipping code exactly as the link resolver does."""
-    return {match.group(1).strip()
-            for _, prose in prose_lines(body) for match in LINK.finditer(prose)}
+    """Protocol ids linked from a body, read from the syntax the pages resolve."""
+    return {link.target for link in body.syntax.links()}

@@ -25,7 +25,6 @@ from ..sources.model import (
     Protocol,
     parse_version,
 )
-from ..sources.problems import Problem, Problems
 from ..sources.prose import fenced_lines
 from .answer import fallback_languages, jump_row, report_link, search_front_matter
 from .formats import language_name, long_date
@@ -50,8 +49,6 @@ class RenderOptions:
 @dataclass
 class Rendered:
     files: dict[str, str] = field(default_factory=dict)
-    # protocol id -> ids of the protocols it links to (in any language)
-    links: dict[str, set[str]] = field(default_factory=dict)
 
 
 def page_path(lang: str, protocol_id: str) -> str:
@@ -70,59 +67,40 @@ def published(project: Project, options: RenderOptions) -> list[Protocol]:
             if options.include_unpublished or p.status in statuses]
 
 
-PageCache = dict[tuple[str, str], tuple[tuple[object, ...], str, set[str], list[Problem]]]
-"""(lang, protocol id) -> what the page was rendered from, its text, its links, its problems."""
+ProtocolPage = Callable[[Project, Protocol, str, RenderOptions, LinkGraph], str]
+"""``(project, protocol, lang, options, graph) -> Markdown`` of one protocol page."""
 
 
-def render_site(project: Project, options: RenderOptions, problems: Problems,
-                cache: PageCache | None = None) -> Rendered:
+def render_site(project: Project, options: RenderOptions,
+                protocol_page: ProtocolPage | None = None) -> Rendered:
     """Every protocol page, home, index and "Referenced by" page of every language.
 
-    With a ``cache`` (live preview), a protocol page is rendered again only when
-    something it shows changed: see :func:`_page_inputs`. The caller empties the cache
-    when settings, glossary or calculators change.
+    ``protocol_page`` (default :func:`render_protocol`) lets the live preview reuse a page
+    whose :func:`page_inputs` did not change.
     """
+    page = protocol_page or render_protocol
     rendered = Rendered()
     protocols = published(project, options)
     graph = build_graph(protocols)  # once for the site: every page needs everyone's links
-    kept: PageCache = {}
     for lang in project.site.codes:
         for protocol in protocols:
-            if cache is None:
-                text = render_protocol(project, protocol, lang, options, problems,
-                                       rendered.links, graph)
-            else:
-                inputs = _page_inputs(project, protocol, options, graph)
-                page = cache.get((lang, protocol.id))
-                if page is None or page[0] != inputs:
-                    found, links = Problems(), dict[str, set[str]]()
-                    page = (inputs, render_protocol(project, protocol, lang, options, found,
-                                                    links, graph),
-                            links.get(protocol.id, set()), found.items)
-                kept[(lang, protocol.id)] = page
-                text = page[1]
-                problems.extend(page[3])
-                rendered.links.setdefault(protocol.id, set()).update(page[2])
-            rendered.files[page_path(lang, protocol.id)] = text
+            rendered.files[page_path(lang, protocol.id)] = page(project, protocol, lang,
+                                                                options, graph)
         rendered.files[f"{lang}/index.md"] = with_abbreviations(
             render_home(project, protocols, lang, options.today), project.glossary, lang)
         rendered.files.update(render_indexes(project, protocols, lang, options.today))
         rendered.files.update(referenced_by_pages(project, graph, lang))
-    if cache is not None:
-        cache.clear()
-        cache.update(kept)
     return rendered
 
 
-def _page_inputs(project: Project, protocol: Protocol, options: RenderOptions,
-                 graph: LinkGraph) -> tuple[object, ...]:
-    """Everything a protocol page shows that can change between two previews.
+def page_inputs(project: Project, protocol: Protocol, options: RenderOptions,
+                graph: LinkGraph) -> tuple[object, ...]:
+    """Everything a protocol page shows that can change while the settings stay the same.
 
-    The protocol itself, the date (banners of overdue reviews), and every protocol the
-    page names: those it links to, those linking to it and its related ones, whose
-    titles and very existence appear on it. Compared with ``==``, which for the same
-    protocol object is an identity check (a protocol whose files did not change is
-    the very object of the last preview).
+    The protocol itself, the date (banners of overdue reviews), the translation drift, and
+    every protocol the page names: those it links to, those linking to it and its related
+    ones, whose titles and very existence appear on it. Compared with ``==``, which for the
+    same protocol object is an identity check.
     """
     named = graph.links_from(protocol.id) | set(graph.referenced_by(protocol.id)) \
         | set(protocol.related)
@@ -134,15 +112,12 @@ def _page_inputs(project: Project, protocol: Protocol, options: RenderOptions,
 
 
 def render_protocol(project: Project, protocol: Protocol, lang: str, options: RenderOptions,
-                    problems: Problems, links: dict[str, set[str]] | None = None,
                     graph: LinkGraph | None = None) -> str:
     site = project.site
     body, kind = choose_body(protocol, lang, site.fallback_order)
-    ctx = Context(project, protocol, body, lang, problems, set(options.calculators),
-                  options.render_calc)
-    text = _mark_drift(project, protocol, lang, body, resolve(ctx), options.drift).strip("\n")
-    if links is not None:
-        links.setdefault(protocol.id, set()).update(ctx.links)
+    ctx = Context(project, protocol, lang, options.calculators, options.render_calc)
+    text = _mark_drift(project, protocol, lang, body, resolve(ctx, body),
+                       options.drift).strip("\n")
     parts = [
         _front_matter(body, [*fallback_languages(project, protocol, lang),
                              *search_front_matter(project, protocol, body, lang)]),

@@ -1,9 +1,9 @@
-"""Stage 3: resolve the protocol syntax in a body into plain Markdown for one reader language.
+"""Stage 3: a body's protocol syntax as plain Markdown for one reader language.
 
-The rules run in order over every line outside code (fenced blocks and code
-spans), so a literal ``[[id]]`` inside backticks stays as written. Each rule
-knows the source line it works on; an unknown target is an error at that line,
-never a dead link.
+The body was parsed once (:attr:`Body.syntax`, language-neutral) and checked once
+(``checks/links.py``); here each link gets the target's title in the reader's language,
+each citation its number, each widget line its widget. What the check reported as
+unknown is left as written: such a body never reaches a built page.
 """
 
 from __future__ import annotations
@@ -14,15 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..sources.model import Body, Project, Protocol, Reference
-from ..sources.problems import Problems
-from ..sources.prose import body_lines
+from ..sources.syntax import Citation, Line, Link, Prose
 from .select import choose_body
-
-CALC_LINE = re.compile(r"^\s*\[\[calc:([^\]|#]*)\]\]\s*$")
-CALC_ANY = re.compile(r"\[\[calc:")
-LINK = re.compile(r"\[\[([^\[\]|#]+)(?:#([^\[\]|]+))?(?:\|([^\[\]]+))?\]\]")
-CITATION = re.compile(r"\[@([^\]\s]+)\]")
-CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 
 CalcRenderer = Callable[[str, str], str]
 """``(calculator_id, lang) -> HTML`` of the widget."""
@@ -32,119 +25,67 @@ CalcRenderer = Callable[[str, str], str]
 class Context:
     project: Project
     protocol: Protocol
-    body: Body
     lang: str
-    problems: Problems
-    calculators: set[str]
+    calculators: frozenset[str]
     render_calc: CalcRenderer | None = None
     citations: dict[str, int] = field(default_factory=dict)
-    links: set[str] = field(default_factory=set)
-
-    def error(self, line: int, message: str, hint: str | None = None) -> None:
-        self.problems.error(self.body.path, line, message, hint)
 
 
-def resolve(ctx: Context) -> str:
-    """Return the body's Markdown with links, citations and widgets resolved."""
-    return "\n".join(line if code else _resolve_line(line, number, ctx)
-                     for number, line, code in body_lines(ctx.body))
+def resolve(ctx: Context, body: Body) -> str:
+    """The body's Markdown with links, citations and widgets filled in."""
+    references = {ref.key for ref in ctx.protocol.references}
+    return "\n".join(line if isinstance(line, str) else _line(line, ctx, references)
+                     for line in body.syntax.lines)
 
 
-def _resolve_line(line: str, number: int, ctx: Context) -> str:
-    calc = CALC_LINE.match(line)
-    if calc:
-        return _calculator(calc.group(1).strip(), number, ctx)
-    return _outside_code(line, lambda text: _inline(text, number, ctx))
+def _line(line: Line, ctx: Context, references: set[str]) -> str:
+    if line.calc is not None:
+        if ctx.render_calc is None or line.calc not in ctx.calculators:
+            return ""
+        return ctx.render_calc(line.calc, ctx.lang)
+    return "".join(part if isinstance(part, str) else _prose(part, ctx, references)
+                   for part in line.parts)
 
 
-def _outside_code(line: str, rewrite: Callable[[str], str]) -> str:
-    parts: list[str] = []
-    position = 0
-    for span in CODE_SPAN.finditer(line):
-        parts.append(rewrite(line[position:span.start()]))
-        parts.append(span.group(0))
-        position = span.end()
-    parts.append(rewrite(line[position:]))
-    return "".join(parts)
+def _prose(prose: Prose, ctx: Context, references: set[str]) -> str:
+    out = []
+    for piece in prose.pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+        elif isinstance(piece, Link):
+            out.append(_link(piece, ctx))
+        else:
+            out.append(_citation(piece, ctx, references))
+    return "".join(out)
 
 
-def _inline(text: str, number: int, ctx: Context) -> str:
-    for _name, rule in RULES:
-        text = rule(text, number, ctx)
-    return text
+def _link(link: Link, ctx: Context) -> str:
+    target = ctx.project.protocols.get(link.target)
+    if target is None:
+        return link.raw
+    heading = next((h for h in target.original.headings if h.id == link.anchor), None)
+    if link.anchor and heading is None:
+        return link.raw
+    shown, _ = choose_body(target, ctx.lang, ctx.project.site.fallback_order)
+    label = link.label
+    if heading is not None and not label:
+        section = next((h.text for h in shown.headings if h.id == link.anchor), heading.text)
+        label = f"{shown.title}: {section}"
+    href = f"{link.target}.md" if link.target != ctx.protocol.id else ""
+    if link.anchor:
+        href += f"#{link.anchor}"
+    return f"[{_escape_label(label or shown.title)}]({href or '#'})"
 
 
-def _calc_inline(text: str, number: int, ctx: Context) -> str:
-    if CALC_ANY.search(text):
-        ctx.error(number, "a calculator must stand on a line of its own",
-                  "put [[calc:id]] alone on its line, with blank lines around it")
-    return text
-
-
-def _links(text: str, number: int, ctx: Context) -> str:
-    def replace(match: re.Match[str]) -> str:
-        target_id = match.group(1).strip()
-        anchor = (match.group(2) or "").strip()
-        label = (match.group(3) or "").strip()
-        target = ctx.project.protocols.get(target_id)
-        if target is None:
-            ctx.error(number, f"link to unknown protocol '{target_id}'")
-            return match.group(0)
-        shown, _ = choose_body(target, ctx.lang, ctx.project.site.fallback_order)
-        if anchor:
-            heading = next((h for h in target.original.headings if h.id == anchor), None)
-            if heading is None:
-                ctx.error(number, f"link to unknown heading '{anchor}' in protocol '{target_id}'",
-                          f"headings of {target_id}: "
-                          + ", ".join(h.id for h in target.original.headings))
-                return match.group(0)
-            if not label:
-                section = next((h.text for h in shown.headings if h.id == anchor), heading.text)
-                label = f"{shown.title}: {section}"
-        ctx.links.add(target_id)
-        href = f"{target_id}.md" if target_id != ctx.protocol.id else ""
-        if anchor:
-            href += f"#{anchor}"
-        return f"[{_escape_label(label or shown.title)}]({href or '#'})"
-
-    return LINK.sub(replace, text)
-
-
-def _citations(text: str, number: int, ctx: Context) -> str:
-    references = {ref.key: ref for ref in ctx.protocol.references}
-
-    def replace(match: re.Match[str]) -> str:
-        key = match.group(1)
-        if key not in references:
-            ctx.error(number, f"citation of unknown reference '{key}'",
-                      "declare it under 'references' in protocol.yaml")
-            return match.group(0)
-        index = ctx.citations.setdefault(key, len(ctx.citations) + 1)
-        return f'<sup class="citation"><a href="#cite-{key}">[{index}]</a></sup>'
-
-    return CITATION.sub(replace, text)
+def _citation(citation: Citation, ctx: Context, references: set[str]) -> str:
+    if citation.key not in references:
+        return citation.raw
+    index = ctx.citations.setdefault(citation.key, len(ctx.citations) + 1)
+    return f'<sup class="citation"><a href="#cite-{citation.key}">[{index}]</a></sup>'
 
 
 def _escape_label(label: str) -> str:
     return re.sub(r"([\[\]\\*_`])", r"\\\1", label)
-
-
-def _calculator(calc_id: str, number: int, ctx: Context) -> str:
-    if calc_id not in ctx.calculators:
-        known = ", ".join(sorted(ctx.calculators)) or "none"
-        ctx.error(number, f"unknown calculator '{calc_id}'", f"known calculators: {known}")
-        return ""
-    if calc_id not in ctx.protocol.calculators:
-        ctx.error(number, f"calculator '{calc_id}' is embedded but not listed in protocol.yaml",
-                  "add it to 'calculators' so indexes can find it")
-    return ctx.render_calc(calc_id, ctx.lang) if ctx.render_calc else ""
-
-
-RULES: tuple[tuple[str, Callable[[str, int, Context], str]], ...] = (
-    ("calculator-inline", _calc_inline),
-    ("links", _links),
-    ("citations", _citations),
-)
 
 
 def reference_list(ctx: Context, heading: str, missing_text: str) -> str:

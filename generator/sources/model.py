@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
+
+from . import syntax as protocol_syntax
 
 if TYPE_CHECKING:  # the calculator models live in their own package
     from ..calculators import CalculatorSpec
@@ -92,6 +95,11 @@ class Body:
 
     def line_of(self, key: str) -> int:
         return self.field_lines.get(key, 1)
+
+    @cached_property
+    def syntax(self) -> protocol_syntax.BodySyntax:
+        """Its links, citations and widget lines, parsed once for the checks and every page."""
+        return protocol_syntax.parse(self)
 
 
 @dataclass(frozen=True)

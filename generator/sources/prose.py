@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
-from .model import Body
+if TYPE_CHECKING:  # the model parses its bodies' syntax through this module
+    from .model import Body
 
 # The engine's own rule (mkdocs.yml enables ``fenced_code``): a fence starts at column 0,
 # ends with the very same fence, and a block that is never closed is not code at all.
