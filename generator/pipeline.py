@@ -123,8 +123,8 @@ class Fresh:
                 for problem in check_links(project, protocol, calculators)]
 
 
-# From this many protocols on, a second process reads and checks half of them (loading
-# 1,000 took 2.2 s instead of 2.9); below, starting it costs more than it saves.
+# From this many protocols on, a second process reads and checks half of them; below,
+# starting it costs more than it saves (docs/performance.md).
 PARALLEL_FROM = 200
 
 

@@ -35,11 +35,8 @@ MEASUREMENT = re.compile("|".join((
 # (module, the words matched): a unit that states a rule, not a measurement. Keep it short.
 RULES: frozenset[tuple[str, str]] = frozenset()
 
-# Timings in modules other engineers are editing in this round.
-# pages/ pipeline cli: lead cleans up after merge
-KNOWN: frozenset[tuple[str, str]] = frozenset({
-    ("generator/pipeline.py", "2.2 s"),
-})
+# Timings not yet rewritten in words (empty: keep it so).
+KNOWN: frozenset[tuple[str, str]] = frozenset()
 
 
 def _texts(path: Path) -> Iterator[tuple[int, str]]:
