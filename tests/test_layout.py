@@ -26,8 +26,6 @@ ALLOWED = {
     # Loading site_config/ hands the calculators' part of the one string catalogue (ui.yaml)
     # to calculators/i18n.py as module state; passing the strings down would undo this.
     ("sources.config", "calculators.i18n"),
-    # `protocols new` prints the new page's URL with the page-URL rule that lives in render.
-    ("sources.scaffold", "pages.render"),
     # Which problems are the editor's own asks git which files changed since main.
     ("checks.scope", "release.gitutil"),
     # The history page shows a withdrawn release's note, written by release/withdrawal.
