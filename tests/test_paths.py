@@ -90,6 +90,8 @@ def test_links_across_languages_and_releases(site: tuple[str, str], other: str,
     url, target = paths.url(lang, *here, default), paths.url(other, *there, default)
     root = SITE + RELEASE + "/"
     assert urljoin(root + url, paths.url_between(url, target)) == root + target
+    file = target.rstrip("/") or "404.html"  # a file, not a folder: nl/protocols, or 404.html
+    assert urljoin(root + url, paths.url_between(url, file)) == root + file
     assert urljoin(root + url, paths.in_release(url, release, target)) \
         == f"{SITE}{release}/{target}"
 
@@ -111,6 +113,10 @@ def test_the_layout_mkdocs_static_i18n_reads() -> None:
     assert paths.home_path("nl") == "nl/index.md"
     assert paths.page_file("en/indexes/a-z", 1) == "en/indexes/a-z.md"
     assert paths.page_file("en/indexes/a-z", 3) == "en/indexes/a-z--3.md"
+    # The shortest link, as the golden files show it.
+    assert paths.link(paths.PROTOCOLS_DIR, paths.PROTOCOLS_DIR, "x") == "x.md"
+    assert paths.link(paths.INDEX_DIR, paths.PROTOCOLS_DIR, "x") == "../protocols/x.md"
+    assert paths.link(None, paths.INDEX_DIR, "a-z") == "indexes/a-z.md"
     assert paths.protocol_url("nl", "x", "en") == "nl/protocols/x/"
     assert paths.protocol_url("en", "x", "en") == "protocols/x/"
     assert paths.url("en", None, paths.HOME, "en") == ""
@@ -122,6 +128,8 @@ def test_the_layout_mkdocs_static_i18n_reads() -> None:
 # A page folder followed by "/", a way up, or a page's file: how a page path or link is spelt.
 PAGE_LITERAL = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, paths.FOLDERS))
                           + r")/|\.\./|(?<![\w-])index\.md|/index\.html")
+# Inside pages/, where every link is to a generated page, a ".md" is a page's file too.
+PAGE_FILE = re.compile(r"\.md\b")
 OWNER = "pages/paths.py"
 # (module, literal): page-folder spellings elsewhere that are not about generated pages.
 EXCEPTIONS = {
@@ -142,13 +150,15 @@ def _docstrings(tree: ast.AST) -> set[int]:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
 
 
-def page_literals(source: str) -> list[tuple[int, str]]:
+def page_literals(source: str, in_pages: bool = False) -> list[tuple[int, str]]:
     """``(line, text)`` of each string constant or f-string part that spells a page path."""
     tree = ast.parse(source)
     documentation = _docstrings(tree)
     return [(node.lineno, node.value) for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and id(node) not in documentation and PAGE_LITERAL.search(node.value)]
+            and id(node) not in documentation
+            and (PAGE_LITERAL.search(node.value)
+                 or (in_pages and PAGE_FILE.search(node.value)))]
 
 
 def test_only_the_paths_module_spells_page_paths() -> None:
@@ -157,8 +167,9 @@ def test_only_the_paths_module_spells_page_paths() -> None:
         module = path.relative_to(PACKAGE).as_posix()
         if module == OWNER or module in SKIPPED:
             continue
+        source = path.read_text(encoding="utf-8")
         found += [f"generator/{module}:{line}: {text!r}"
-                  for line, text in page_literals(path.read_text(encoding="utf-8"))
+                  for line, text in page_literals(source, module.startswith("pages/"))
                   if (module, text) not in EXCEPTIONS]
     assert not found, ("page folders and links belong in generator/pages/paths.py "
                        "(or name the exception in EXCEPTIONS with why):\n" + "\n".join(found))
@@ -173,9 +184,11 @@ def f(pid):
     b = "calculators/" + pid
     c = "../" * 2
     d = f"{pid}/index.md"
-    return a, b, c, d, "protocol_src", "my-history/x", "indexes"
+    e = f"{pid}.md"
+    return a, b, c, d, e, "protocol_src", "my-history/x", "indexes", ".mdx"
 '''
     assert [line for line, _ in page_literals(source)] == [5, 6, 7, 8]
+    assert sorted({line for line, _ in page_literals(source, in_pages=True)}) == [5, 6, 7, 8, 9]
 
 
 def test_every_exception_is_still_needed() -> None:
