@@ -293,6 +293,7 @@ def _withdraw(root: Path, args: argparse.Namespace) -> int:
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:
+    from .pages.paths import protocol_url
     from .sources.scaffold import PROTOCOLS_DIR, ScaffoldError, load_templates, next_steps, scaffold
 
     problems = Problems()
@@ -315,7 +316,8 @@ def _new(root: Path, args: argparse.Namespace) -> int:
             handle.write(text)
         print(f"Created {rel}", file=sys.stderr)
     print("Next steps:", file=sys.stderr)
-    for number, step in enumerate(next_steps(args.id, args.lang, site), 1):
+    url = protocol_url(args.lang, args.id, site.default_language)
+    for number, step in enumerate(next_steps(args.id, args.lang, url), 1):
         print(f"  {number}. {step}", file=sys.stderr)
     return 0
 

@@ -23,8 +23,6 @@ ALLOWED = {
     # Loading site_config/ hands the calculators' part of the one string catalogue (ui.yaml)
     # to calculators/i18n.py as module state; passing the strings down would undo this.
     ("sources.config", "calculators.i18n"),
-    # `protocols new` prints the new page's URL with the page-URL rule that lives in render.
-    ("sources.scaffold", "pages.render"),
     # Publishing builds the release by running the whole pipeline: release/ orchestrates
     # beside pipeline.py rather than sitting below it.
     ("release.publish", "pipeline"),

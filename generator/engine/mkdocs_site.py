@@ -30,6 +30,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ..pages.indexes import nav_entries
+from ..pages.paths import DIRECTORY_INDEX
 from ..sources.model import SiteConfig
 from ..sources.problems import Problem
 from . import i18n_files, speedups
@@ -443,7 +444,7 @@ def write_page_list(site_dir: Path) -> None:
     target release's list to keep the reader on the same page where it exists there.
     """
     pages = sorted(path.parent.relative_to(site_dir).as_posix() + "/"
-                   for path in site_dir.rglob("index.html"))
+                   for path in site_dir.rglob(DIRECTORY_INDEX))
     listing = [page.removeprefix("./") for page in pages]
     (site_dir / PAGE_LIST).write_text(json.dumps(listing, separators=(",", ":")) + "\n",
                                       encoding="utf-8")

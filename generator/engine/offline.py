@@ -19,6 +19,9 @@ import json
 from importlib import resources
 from pathlib import Path
 
+from ..calculators.widget import SPEC_DIR
+from ..pages.paths import DIRECTORY_INDEX, built_url, lang_prefix
+
 WORKER = "sw.js"
 LISTS = "offline"
 # Material's lunr search and its worker: this site searches with Pagefind.
@@ -64,12 +67,12 @@ def build_id(site_dir: Path, files: list[str]) -> str:
 def stored_urls(files: list[str], lang: str, languages: list[str], default: str) -> list[str]:
     """What a reader of ``lang`` keeps offline, relative to the site root (directory URLs)."""
     others = tuple(f"{code}/" for code in languages if code != default)
-    own = "" if lang == default else f"{lang}/"
+    own = lang_prefix(lang, default)
     urls: list[str] = []
     for name in files:
-        if name.endswith("index.html") and name.startswith(own) and \
+        if name.endswith(DIRECTORY_INDEX) and name.startswith(own) and \
                 (own or not name.startswith(others)):
-            urls.append(name.removesuffix("index.html"))
+            urls.append(built_url(name))
         elif _asset_for(name, lang, languages):
             urls.append(name)
     return urls
@@ -79,7 +82,7 @@ def _asset_for(name: str, lang: str, languages: list[str]) -> bool:
     if name.startswith("assets/"):
         if name.startswith(UNUSED_ASSETS) or name.endswith((".map", ".gz")):
             return False
-        if name.startswith("assets/calculators/"):  # <id>.<lang>.json: the reader's only
+        if name.startswith(f"{SPEC_DIR}/"):  # <id>.<lang>.json: the reader's only
             return name.endswith(f".{lang}.json")
         return True
     if name.startswith("pagefind/"):

@@ -16,6 +16,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from ..pages.paths import CALCULATORS_DIR, DIRECTORY_INDEX, PROTOCOLS_DIR
 from ..sources.problems import Problem
 
 BUNDLE = "pagefind"
@@ -34,9 +35,9 @@ EXCLUDED = (".headerlink", ".md-skip", ".calculator-details", "[data-calculator]
 # default language at the root, the others under <lang>/). Home, the index lists, the
 # History and "Referenced by" pages only name protocols, so a query for a protocol would
 # find them all beside it; left out, they are not even read (half the pages of a site).
-SEARCHED = "{protocols,calculators,*/protocols,*/calculators}/*/index.html"
-SEARCHED_PATTERNS = ("protocols/*/index.html", "calculators/*/index.html",
-                     "*/protocols/*/index.html", "*/calculators/*/index.html")
+_FOLDERS = tuple(f"{lang}{folder}" for lang in ("", "*/") for folder in (PROTOCOLS_DIR, CALCULATORS_DIR))
+SEARCHED = "{" + ",".join(_FOLDERS) + "}/*/" + DIRECTORY_INDEX
+SEARCHED_PATTERNS = tuple(f"{folder}/*/{DIRECTORY_INDEX}" for folder in _FOLDERS)
 # What the header's search (assets/search.js) loads: Pagefind's API, not its UI bundle,
 # run on the main thread (no pagefind-worker.js), five results at a time.
 LOADER = "pagefind.js"

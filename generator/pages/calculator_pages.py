@@ -7,16 +7,13 @@ from __future__ import annotations
 from ..calculators import CalculatorSpec, render_widget
 from ..calculators.widget import spec_json, spec_path, spec_reference
 from ..sources.model import Project, Protocol, SiteConfig
-from .indexes import INDEX_DIR, calculator_section
+from . import paths
+from .indexes import calculator_section
 from .mdtext import heading_text, link_label, yaml_string
 from .select import choose_body
 
 # Like "Referenced by" (relations.py): beyond this many, the page links to the full list.
 USED_IN_LIMIT = 20
-
-
-def calculator_page_path(lang: str, calc_id: str) -> str:
-    return f"{lang}/calculators/{calc_id}.md"
 
 
 def spec_files(project: Project) -> dict[str, str | bytes]:
@@ -25,26 +22,23 @@ def spec_files(project: Project) -> dict[str, str | bytes]:
             for spec in project.calculators.values() for lang in project.site.codes}
 
 
-def _to_site_root(site: SiteConfig, lang: str) -> str:
-    """From a page ``<lang>/<folder>/<name>.md`` (protocols, calculators) to the site root.
-
-    With directory URLs such a page is served at ``<name>/`` two folders below its
-    language's root, which is the site root for the default language and ``<lang>/``
-    for the others. Relative, so the links hold inside a release folder (``/RELEASE/``).
-    """
-    return "../../" if lang == site.default_language else "../../../"
+def _spec_url(site: SiteConfig, spec: CalculatorSpec, lang: str) -> str:
+    """The spec file as a protocol or calculator page fetches it: relative, so that it holds
+    inside a release folder (``/RELEASE/``)."""
+    return paths.folder_to_site_root(lang, site.default_language) + spec_reference(spec, lang)
 
 
 def protocol_widget(project: Project, spec: CalculatorSpec, lang: str) -> str:
     """The widget on a protocol page: "How this is calculated" is a link to the calculator's page."""
-    return render_widget(spec, lang, _to_site_root(project.site, lang) + spec_reference(spec, lang),
-                         details_url=f"../../calculators/{spec.id}/",
-                         defaults=project.site.calculator_defaults.get(lang))
+    site = project.site
+    details = paths.url_link(paths.PROTOCOLS_DIR, paths.CALCULATORS_DIR, spec.id)
+    return render_widget(spec, lang, _spec_url(site, spec, lang),
+                         details_url=details, defaults=site.calculator_defaults.get(lang))
 
 
 def render_calculator_pages(project: Project, protocols: list[Protocol],
                             lang: str) -> dict[str, str]:
-    return {calculator_page_path(lang, spec.id): _page(project, spec, protocols, lang)
+    return {paths.calculator_path(lang, spec.id): _page(project, spec, protocols, lang)
             for spec in project.calculators.values()}
 
 
@@ -57,7 +51,7 @@ def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lan
              f"# {heading_text(title)} {{#top}}", ""]
     if spec.summary:
         lines += [spec.summary[lang], ""]
-    widget = render_widget(spec, lang, _to_site_root(site, lang) + spec_reference(spec, lang),
+    widget = render_widget(spec, lang, _spec_url(site, spec, lang),
                            defaults=site.calculator_defaults.get(lang))
     lines += [widget, "",
               f"## {site.text('calculator_used_in', lang)} {{#used-in}}", ""]
@@ -66,10 +60,12 @@ def _page(project: Project, spec: CalculatorSpec, protocols: list[Protocol], lan
     for protocol in users[:USED_IN_LIMIT]:
         body, _ = choose_body(protocol, lang, site.fallback_order)
         attr = "" if body.lang == lang else f'{{: lang="{body.lang}" }}'
-        lines.append(f"- [{link_label(body.title)}](../protocols/{protocol.id}.md){attr}")
+        href = paths.link(paths.CALCULATORS_DIR, paths.PROTOCOLS_DIR, protocol.id)
+        lines.append(f"- [{link_label(body.title)}]({href}){attr}")
     if len(users) > USED_IN_LIMIT:
         # The by-calculator index lists them all, split into pages as every index is.
-        where = calculator_section(project, protocols, lang, spec.id)
+        page, anchor = calculator_section(project, protocols, lang, spec.id)
+        href = paths.link(paths.CALCULATORS_DIR, paths.INDEX_DIR, page)
         lines += ["", f"[{site.text('calculator_used_in_all', lang, count=len(users))}]"
-                      f"(../{INDEX_DIR}/{where})"]
+                      f"({href}#{anchor})"]
     return "\n".join(lines) + "\n"

@@ -17,13 +17,10 @@ from ..sources.model import Project, Protocol, parse_version
 from ..sources.releases import Manifest, ReleaseLog
 from .formats import long_date
 from .mdtext import heading_text, yaml_string
-from .render import changelog_note, page_url
+from .paths import history_path, history_url, in_release, protocol_url
+from .render import changelog_note
 from .select import choose_body
 from .withdrawn import history_note
-
-
-def history_path(lang: str, protocol_id: str) -> str:
-    return f"{lang}/history/{protocol_id}.md"
 
 
 def render_history(project: Project, protocols: list[Protocol],
@@ -77,11 +74,9 @@ def _release_link(project: Project, protocol: Protocol, lang: str, manifest: Man
     name = html.escape(manifest.release)
     if log.current is None:  # an unversioned build: the releases are not beside it
         return f"<strong>{name}</strong>"
-    here = history_path(lang, protocol.id)  # e.g. nl/history/x.md -> URL nl/history/x/
     default = project.site.default_language
-    depth = len(here.removesuffix(".md").split("/")) - (1 if lang == default else 0)
-    target = page_url(lang, protocol.id, default)
-    href = "../" * (depth + 1) + f"{manifest.release}/{target}"
+    href = in_release(history_url(lang, protocol.id, default), manifest.release,
+                      protocol_url(lang, protocol.id, default))
     return f'<a class="release-link" href="{html.escape(href)}"><strong>{name}</strong></a>'
 
 

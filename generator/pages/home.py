@@ -17,6 +17,7 @@ from .collate import sort_key
 from .formats import long_date
 from .indexes import entry, escape_title, home_section, indexed
 from .mdtext import yaml_string
+from .paths import CALCULATORS_DIR, INDEX_DIR, PROTOCOLS_DIR, link
 
 HOME_LIMIT = 5
 
@@ -41,7 +42,8 @@ def _calculators(project: Project, lang: str) -> str:
     if not specs:
         return ""
     lines = [_heading(project.site.text("home_calculators", lang), "calculators")]
-    lines += [f"- [{escape_title(spec.title[lang])}](calculators/{spec.id}.md)" for spec in specs]
+    lines += [f"- [{escape_title(spec.title[lang])}]({link(None, CALCULATORS_DIR, spec.id)})"
+              for spec in specs]
     return "\n".join(lines)
 
 
@@ -102,11 +104,12 @@ def _heading(text: str, anchor: str) -> str:
 def _link(project: Project, protocol: Protocol, lang: str) -> str:
     item = entry(project, protocol, lang)
     lang_attr = "" if item.title_lang == lang else f'{{: lang="{item.title_lang}" }}'
-    return f"[{escape_title(item.title)}](protocols/{protocol.id}.md){lang_attr}"
+    return f"[{escape_title(item.title)}]({link(None, PROTOCOLS_DIR, protocol.id)}){lang_attr}"
 
 
 def _more(site: SiteConfig, lang: str, slug: str, title_key: str) -> str:
-    return f"\n[{site.text('home_all', lang)}: {site.text(title_key, lang)}](indexes/{slug}.md)"
+    return (f"\n[{site.text('home_all', lang)}: {site.text(title_key, lang)}]"
+            f"({link(None, INDEX_DIR, slug)})")
 
 
 def _date(day: date, lang: str) -> str:

@@ -16,13 +16,13 @@ from datetime import date
 
 from ..sources.glossary import with_abbreviations
 from ..sources.model import Body, PageKind, Project, Protocol, SiteConfig
+from . import paths
 from .collate import initial, sort_key
 from .formats import language_name, long_date
 from .paging import Entry as Line
-from .paging import Listing, Section, first_pages, page_file, render_pages
+from .paging import Listing, Section, first_pages, render_pages
 from .select import choose_body
 
-INDEX_DIR = "indexes"
 # How many protocols "recently changed" lists: enough for a month of changes,
 # small enough that the page stays quick to scan at the bedside (and one page long).
 RECENT_LIMIT = 50
@@ -37,7 +37,7 @@ class IndexPage:
     @property
     def path(self) -> str:
         """Path of its first page inside a language folder, as mkdocs-static-i18n's nav expects it."""
-        return f"{INDEX_DIR}/{self.slug}.md"
+        return paths.in_language(paths.INDEX_DIR, self.slug)
 
 
 @dataclass(frozen=True)
@@ -83,31 +83,32 @@ def render_indexes(project: Project, protocols: list[Protocol], lang: str,
     files: dict[str, str] = {}
     for page in PAGES:
         listing = page.listing(project, shown, lang, today)
-        for path, text in render_pages(project.site, lang, f"{lang}/{INDEX_DIR}/{page.slug}",
-                                       listing).items():
+        base = paths.list_base(lang, paths.INDEX_DIR, page.slug)
+        for path, text in render_pages(project.site, lang, base, listing).items():
             files[path] = with_abbreviations(text, project.glossary, lang)
     return files
 
 
 def calculator_section(project: Project, protocols: list[Protocol], lang: str,
-                       calc_id: str) -> str:
-    """Where the by-calculator index lists ``calc_id``: ``page.md#calc_id``, beside the page."""
+                       calc_id: str) -> tuple[str, str]:
+    """Where the by-calculator index lists ``calc_id``: its page (of INDEX_DIR) and anchor."""
     listing = _by_calculator(project, indexed(protocols), lang, date.min)
     number = first_pages(listing.entries)[calc_id]
-    return f"{page_file('by-calculator', number)}#{calc_id}"
+    return paths.page_name("by-calculator", number), calc_id
 
 
 def home_section(project: Project, lang: str) -> str:
     """The list of index pages that the home page of a language opens with."""
     site = project.site
     lines = [f"## {site.text('browse', lang)} {{#browse}}", ""]
-    lines += [f"- [{site.text(page.title_key, lang)}]({page.path})" for page in PAGES]
+    lines += [f"- [{site.text(page.title_key, lang)}]({paths.link(None, paths.INDEX_DIR, page.slug)})"
+              for page in PAGES]
     return "\n".join(lines)
 
 
 def nav_entries(site: SiteConfig, lang: str) -> list[tuple[str, str]]:
     """``(title, path)`` of the navigation of a language: home and the index pages."""
-    return [(site.text("home", lang), "index.md"),
+    return [(site.text("home", lang), paths.in_language(None, paths.HOME)),
             *((site.text(page.title_key, lang), page.path) for page in PAGES)]
 
 
@@ -166,7 +167,8 @@ def _by_calculator(project: Project, protocols: list[Protocol], lang: str,
                              if c in specs else sort_key(c)):
         name = specs[calculator].title[lang] if calculator in specs else calculator
         section = Section(calculator, name,
-                          f"[{_escape(name)}](../calculators/{calculator}.md)")
+                          f"[{_escape(name)}]"
+                          f"({paths.link(paths.INDEX_DIR, paths.CALCULATORS_DIR, calculator)})")
         used = _protocol_lines(project, groups[calculator], lang, section)
         entries += used or [Line(section, name, site.text("calculator_used_in_none", lang))]
     return Listing(site.text("index_by_calculator", lang), None, entries,
@@ -240,9 +242,9 @@ def _protocol_lines(project: Project, protocols: list[Protocol], lang: str,
 
 
 def _link(text: str, item: Entry) -> str:
-    # Index pages live in <lang>/indexes/, protocol pages in <lang>/protocols/.
     lang_attr = "" if item.title_lang == item.lang else f'{{: lang="{item.title_lang}" }}'
-    return f"[{_escape(text)}](../protocols/{item.protocol.id}.md){lang_attr}"
+    href = paths.link(paths.INDEX_DIR, paths.PROTOCOLS_DIR, item.protocol.id)
+    return f"[{_escape(text)}]({href}){lang_attr}"
 
 
 def _table_header(*columns: str) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..sources.model import SiteConfig
 from .mdtext import markdown_text, yaml_string
+from .paths import page_file
 
 # Entries per page. A row of an index is 100-400 bytes of HTML (a long title with an
 # alias and a translation status); the theme's own page is about 16 KB. 100 rows keep
@@ -51,11 +52,6 @@ class Listing:
     # Jump links to each section's first page: always, only when paged, or never.
     jump: str = "never"
     epilogue: list[str] = field(default_factory=list)  # lines after the entries, on every page
-
-
-def page_file(base: str, number: int) -> str:
-    """``base.md`` for the first page, ``base--N.md`` after: ids never contain ``--``."""
-    return f"{base}.md" if number == 1 else f"{base}--{number}.md"
 
 
 def chunks(entries: list[Entry]) -> list[list[Entry]]:

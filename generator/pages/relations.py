@@ -13,13 +13,13 @@ from .collate import sort_key
 from .graph import LinkGraph
 from .mdtext import link_label
 from .paging import Entry, Listing, Section, render_pages
+from .paths import PROTOCOLS_DIR, REFERENCED_BY_DIR, link, list_base
 from .select import choose_body
 
 # A protocol that many others link to (a hub such as a sepsis protocol) would
 # otherwise carry a list that grows with the site; beyond this many referrers the
 # page shows the first ones and links to a page that lists them all.
 REFERENCED_BY_LIMIT = 20
-REFERENCED_BY_DIR = "referenced-by"
 
 
 def relations_markdown(project: Project, graph: LinkGraph, protocol: Protocol, lang: str) -> str:
@@ -40,7 +40,7 @@ def relations_markdown(project: Project, graph: LinkGraph, protocol: Protocol, l
                            referenced[:REFERENCED_BY_LIMIT], lang)
         if len(referenced) > REFERENCED_BY_LIMIT:
             more = site.text("referenced_by_all", lang, count=len(referenced))
-            section += f"\n\n[{more}](../{REFERENCED_BY_DIR}/{protocol.id}.md)"
+            section += f"\n\n[{more}]({link(PROTOCOLS_DIR, REFERENCED_BY_DIR, protocol.id)})"
         parts.append(section)
     return "\n\n".join(parts)
 
@@ -61,12 +61,13 @@ def referenced_by_pages(project: Project, graph: LinkGraph, lang: str) -> dict[s
         section = Section("referrers", "")
         listed = _entries(project, referrers, lang)
         entries = [Entry(section, shown_title, line) for (shown_title, _, _), line in
-                   zip(listed, _items(listed, lang, "../protocols/"), strict=True)]
+                   zip(listed, _items(listed, lang, REFERENCED_BY_DIR), strict=True)]
         listing = Listing(heading, None, entries, "")
         head = [f"# {link_label(heading)}", "",
-                f"[{link_label(title)}](../protocols/{protocol_id}.md)", ""]
-        pages.update(render_pages(project.site, lang, f"{lang}/{REFERENCED_BY_DIR}/{protocol_id}",
-                                  listing, head=head))
+                f"[{link_label(title)}]({link(REFERENCED_BY_DIR, PROTOCOLS_DIR, protocol_id)})", ""]
+        pages.update(render_pages(project.site, lang,
+                                  list_base(lang, REFERENCED_BY_DIR, protocol_id), listing,
+                                  head=head))
     return pages
 
 
@@ -77,11 +78,13 @@ def _entries(project: Project, ids: Iterable[str], lang: str) -> list[tuple[str,
 
 
 def _section(heading: str, anchor: str, entries: list[tuple[str, str, str]], lang: str) -> str:
-    return "\n".join([f"## {heading} {{#{anchor}}}", "", *_items(entries, lang, "")])
+    return "\n".join([f"## {heading} {{#{anchor}}}", "",
+                      *_items(entries, lang, PROTOCOLS_DIR)])
 
 
-def _items(entries: list[tuple[str, str, str]], lang: str, prefix: str) -> list[str]:
-    return [f"- [{link_label(title)}]({prefix}{pid}.md){_lang_attr(shown, lang)}"
+def _items(entries: list[tuple[str, str, str]], lang: str, here: str) -> list[str]:
+    """List items linking to the protocols, from a page of folder ``here``."""
+    return [f"- [{link_label(title)}]({link(here, PROTOCOLS_DIR, pid)}){_lang_attr(shown, lang)}"
             for title, shown, pid in entries]
 
 

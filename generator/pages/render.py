@@ -2,7 +2,7 @@
 
 Pure functions from the project to ``{relative path: text}``; nothing here
 touches the disk. The layout is mkdocs-static-i18n's documented ``folder``
-structure: ``<lang>/index.md`` and ``<lang>/protocols/<id>.md`` per language.
+structure: ``<lang>/index.md`` and ``<lang>/protocols/<id>.md`` per language (pages/paths.py).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..sources.model import (
     parse_version,
 )
 from ..sources.prose import fenced_lines
+from . import paths
 from .answer import fallback_languages, jump_row, report_link, search_front_matter
 from .formats import language_name, long_date
 from .graph import LinkGraph, build_graph
@@ -51,16 +52,6 @@ class Rendered:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def page_path(lang: str, protocol_id: str) -> str:
-    return f"{lang}/protocols/{protocol_id}.md"
-
-
-def page_url(lang: str, protocol_id: str, default_lang: str) -> str:
-    """The page's URL path relative to the site root (directory URLs)."""
-    prefix = "" if lang == default_lang else f"{lang}/"
-    return f"{prefix}protocols/{protocol_id}/"
-
-
 def published(project: Project, options: RenderOptions) -> list[Protocol]:
     statuses = project.site.published_statuses
     return [p for p in sorted(project.protocols.values(), key=lambda p: p.id)
@@ -84,9 +75,9 @@ def render_site(project: Project, options: RenderOptions,
     graph = build_graph(protocols)  # once for the site: every page needs everyone's links
     for lang in project.site.codes:
         for protocol in protocols:
-            rendered.files[page_path(lang, protocol.id)] = page(project, protocol, lang,
-                                                                options, graph)
-        rendered.files[f"{lang}/index.md"] = with_abbreviations(
+            rendered.files[paths.protocol_path(lang, protocol.id)] = page(project, protocol,
+                                                                      lang, options, graph)
+        rendered.files[paths.home_path(lang)] = with_abbreviations(
             render_home(project, protocols, lang, options.today), project.glossary, lang)
         rendered.files.update(render_indexes(project, protocols, lang, options.today))
         rendered.files.update(referenced_by_pages(project, graph, lang))
@@ -244,9 +235,10 @@ def _banners(project: Project, protocol: Protocol, lang: str, body: Body, kind: 
     if kind == "fallback":
         banners.append(_fallback_notice(project, protocol, lang, body))
     elif kind == "translation" and protocol.translation_state(lang) == "outdated":
-        link = _relative_url(page_url(lang, protocol.id, site.default_language),
-                             page_url(protocol.original_language, protocol.id,
-                                      site.default_language))
+        default = site.default_language
+        link = paths.url_between(paths.protocol_url(lang, protocol.id, default),
+                                 paths.protocol_url(protocol.original_language, protocol.id,
+                                                    default))
         text = site.text("outdated_notice", lang, version=body.translation_of_version,
                          current=protocol.version, link=link)
         banners.append(_admonition("warning", site.text("outdated_title", lang),
@@ -296,10 +288,10 @@ def _mark_drift(project: Project, protocol: Protocol, lang: str, body: Body, tex
 def _drift_notice(project: Project, protocol: Protocol, lang: str, body: Body, unknown: bool,
                   section: str) -> str:
     site = project.site
-    here = page_url(lang, protocol.id, site.default_language)
-    original = page_url(protocol.original_language, protocol.id, site.default_language)
+    here = paths.protocol_url(lang, protocol.id, site.default_language)
+    original = paths.protocol_url(protocol.original_language, protocol.id, site.default_language)
     anchor = section if section in {h.id for h in protocol.original.headings} else INTRO
-    link = html.escape(f"{_relative_url(here, original)}#{anchor}")
+    link = html.escape(f"{paths.url_between(here, original)}#{anchor}")
     key = "drift_unknown" if unknown else "drift_notice"
     text = html.escape(site.text(key, lang, version=body.translation_of_version))
     lang_attr = "" if body.lang == lang else f' lang="{lang}"'
@@ -323,11 +315,6 @@ def _fallback_notice(project: Project, protocol: Protocol, lang: str, body: Body
 def _admonition(kind: str, title: str, text: str, name: str) -> str:
     title = title.replace('"', "'")
     return f'!!! {kind} {name} "{title}"\n\n    {text}'
-
-
-def _relative_url(from_url: str, to_url: str) -> str:
-    depth = from_url.rstrip("/").count("/") + 1
-    return "../" * depth + to_url
 
 
 def _lang_attr(body_lang: str, reader: str) -> str:
@@ -371,7 +358,8 @@ def changelog_note(project: Project, protocol: Protocol, entry: ChangelogEntry,
 
 def _history_link(project: Project, protocol: Protocol, lang: str) -> str:
     """Every version and the release where it was live: ``<lang>/history/<id>.md``."""
-    return f"[{project.site.text('history_link', lang)}](../history/{protocol.id}.md)"
+    href = paths.link(paths.PROTOCOLS_DIR, paths.HISTORY_DIR, protocol.id)
+    return f"[{project.site.text('history_link', lang)}]({href})"
 
 
 def _print_footer(project: Project, protocol: Protocol, lang: str) -> str:
@@ -381,7 +369,7 @@ def _print_footer(project: Project, protocol: Protocol, lang: str) -> str:
     fills in the full URL and the print date, which no build can know.
     """
     site = project.site
-    path = page_url(lang, protocol.id, site.default_language)
+    path = paths.protocol_url(lang, protocol.id, site.default_language)
     return (f'<div class="print-footer" aria-hidden="true" '
             f'data-printed-label="{html.escape(site.text("printed_on", lang))}">'
             f'<span class="print-url">{html.escape(path)}</span> · '

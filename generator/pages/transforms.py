@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..sources.model import Body, Project, Protocol, Reference
 from ..sources.syntax import Citation, Line, Link, Prose
+from . import paths
 from .select import choose_body
 
 CalcRenderer = Callable[[str, str], str]
@@ -71,7 +72,9 @@ def _link(link: Link, ctx: Context) -> str:
     if heading is not None and not label:
         section = next((h.text for h in shown.headings if h.id == link.anchor), heading.text)
         label = f"{shown.title}: {section}"
-    href = f"{link.target}.md" if link.target != ctx.protocol.id else ""
+    # A protocol page links to another protocol page; to itself only by its anchor.
+    href = paths.link(paths.PROTOCOLS_DIR, paths.PROTOCOLS_DIR, link.target) \
+        if link.target != ctx.protocol.id else ""
     if link.anchor:
         href += f"#{link.anchor}"
     return f"[{_escape_label(label or shown.title)}]({href or '#'})"

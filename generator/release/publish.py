@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import pipeline
 from ..engine import mkdocs_site
 from ..engine.fsutil import check_output, clean_leftovers, staging_dir, swap_in, write_tree
+from ..pages.paths import DIRECTORY_INDEX, HISTORY_DIR
 from ..pages.render import RenderOptions, published
 from ..sources import config, gitlog
 from ..sources.model import SiteConfig
@@ -262,7 +263,7 @@ def _marked_files(tree: Path, manifest: Manifest, site: SiteConfig) -> dict[str,
         rel = page.relative_to(tree / release).as_posix()
         files[f"{release}/{rel}"] = withdrawal.mark_page(
             page.read_text(encoding="utf-8"), rel, reason, site).encode("utf-8")
-    for page in sorted(tree.glob("*/**/history/*/index.html")):
+    for page in sorted(tree.glob(f"*/**/{HISTORY_DIR}/*/{DIRECTORY_INDEX}")):
         rel = page.relative_to(tree).as_posix()
         if rel.startswith(f"{release}/"):
             continue

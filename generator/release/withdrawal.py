@@ -15,6 +15,7 @@ import re
 import unicodedata
 from typing import Any
 
+from ..pages.paths import built_url, in_release, to_site_root
 from ..pages.withdrawn import history_note
 from ..sources.model import SiteConfig
 from ..sources.releases import LATEST, ReleaseError
@@ -76,17 +77,15 @@ def versions_json(versions: list[dict[str, Any]]) -> bytes:
 
 def mark_page(page: str, path: str, reason: str, site: SiteConfig) -> str:
     """The page at ``path`` (inside its release folder) with the withdrawn bar and its style."""
-    depth = path.count("/")
-    up = "../" * depth
+    here = built_url(path)
     match = LANG.search(page)
     lang = match.group(1) if match and match.group(1) in site.codes else site.default_language
-    target = path.removesuffix("index.html")
     bar = (f'<div class="protocols-withdrawn" role="alert" '
            f'data-withdrawn="{html.escape(reason)}">'
            f'{html.escape(site.text("release_withdrawn", lang, reason=reason))} '
-           f'<a href="{html.escape(f"{up}../{LATEST}/{target}")}">'
+           f'<a href="{html.escape(in_release(here, LATEST, here))}">'
            f'{html.escape(site.text("release_withdrawn_link", lang))}</a></div>')
-    style = f'<link rel="stylesheet" href="{up}{STYLESHEET}">'
+    style = f'<link rel="stylesheet" href="{to_site_root(here)}{STYLESHEET}">'
     page = HEAD_END.sub(lambda m: style + m.group(0), page, count=1)
     return BODY.sub(lambda m: m.group(0) + bar, page, count=1)
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import yaml
 
-from ..pages.render import page_url
 from .model import ID_PATTERN, Body, Project, SiteConfig
 from .problems import Problems
 from .yamlhints import quoted
@@ -169,10 +168,10 @@ def _body(template: Template, title: str | None) -> str:
     return front + "\n" + "\n".join(sections)
 
 
-def next_steps(protocol_id: str, lang: str, site: SiteConfig) -> list[str]:
-    """What the editor does next, in the order they do it."""
+def next_steps(protocol_id: str, lang: str, url: str) -> list[str]:
+    """What the editor does next, in the order they do it; ``url`` is where the preview
+    shows the new page (pages/paths.py knows, the CLI asks)."""
     folder = f"{PROTOCOLS_DIR}/{protocol_id}"
-    url = page_url(lang, protocol_id, site.default_language)
     return [
         f"write the title, summary and text in {folder}/{lang}.md (keep each heading's {{#id}})",
         f"fill in owner, review_due and specialties in {folder}/protocol.yaml",
