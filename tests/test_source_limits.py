@@ -48,7 +48,7 @@ def test_a_body_too_large(make_project: ProjectFactory, capsys: pytest.CaptureFi
         "(hint: split it into several protocols)"]
 
 
-@pytest.mark.parametrize("folder", ["acme\n", "con", "nul", "lpt1"])
+@pytest.mark.parametrize("folder", ["acme\n", "con", "nul", "lpt1", "index"])
 def test_ids_that_no_folder_can_safely_have(folder: str, make_project: ProjectFactory,
                                             capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,7 +63,7 @@ def test_ids_that_no_folder_can_safely_have(folder: str, make_project: ProjectFa
                                f"folder name {folder!r} is not a valid protocol id")
 
 
-@pytest.mark.parametrize("new_id", ["acme\n", "con", "aux"])
+@pytest.mark.parametrize("new_id", ["acme\n", "con", "aux", "index"])
 def test_new_refuses_those_ids(new_id: str, make_project: ProjectFactory,
                                capsys: pytest.CaptureFixture[str],
                                monkeypatch: pytest.MonkeyPatch) -> None:

@@ -157,7 +157,7 @@ class _Reader(InputsReader, LogicReader, OutputsReader, VectorsReader):
         line = data.line_of("id")
         if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
             self.error(line, f"id '{ident}' is not valid (lowercase letters, digits and "
-                             "single hyphens)")
+                             "single hyphens; not 'index' nor a name Windows reserves)")
             return None
         if ident != stem:
             self.error(line, f"id '{ident}' does not match the file name '{stem}.yaml'")

@@ -17,8 +17,8 @@ from .problems import Problems
 from .yamlhints import one_value_hint
 from .yamlpos import LineList, LineMap
 
-ID_HINT = ("lowercase letters and digits joined by single hyphens, and not a name Windows "
-           "reserves (con, prn, aux, nul, com1-9, lpt1-9)")
+ID_HINT = ("lowercase letters and digits joined by single hyphens; not 'index' (the name of "
+           "a folder's own page) nor a name Windows reserves (con, prn, aux, nul, com1-9, lpt1-9)")
 REQUIRED_KEYS = ("id", "version", "status", "original_language", "owner", "review_due")
 OPTIONAL_KEYS = ("approved_by", "approved_on", "specialties", "tags", "related",
                  "calculators", "references", "changelog", "source")

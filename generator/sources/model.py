@@ -17,9 +17,10 @@ if TYPE_CHECKING:  # the calculator models live in their own package
 # \Z, not $: "$" also matches before a final newline, so "acme\n" would pass.
 ANCHOR_PATTERN = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")
 # An id names a folder or file: never one of Windows' device names, which no
-# checkout on Windows could create.
-DEVICE_NAMES = r"(?:con|prn|aux|nul|com[1-9]|lpt[1-9])\Z"
-ID_PATTERN = re.compile(rf"\A(?!{DEVICE_NAMES})[a-z0-9]+(-[a-z0-9]+)*\Z")
+# checkout on Windows could create, nor "index", which MkDocs serves as its folder's own
+# page (protocols/index.md at protocols/), not at the page's URL.
+RESERVED_NAMES = r"(?:con|prn|aux|nul|com[1-9]|lpt[1-9]|index)\Z"
+ID_PATTERN = re.compile(rf"\A(?!{RESERVED_NAMES})[a-z0-9]+(-[a-z0-9]+)*\Z")
 VERSION_PATTERN = re.compile(r"\A(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 # A drug name: lowercase letters of any alphabet (digits after the first), words joined
 # by '-' or one space ("co-trimoxazole", "amphotericin b").
