@@ -1,4 +1,8 @@
-"""The whole pipeline, top to bottom: load → validate → resolve → render → write → build.
+"""The whole pipeline, top to bottom: read → check → resolve → render → engine.
+
+:func:`load` reads and checks (stages 1-2, with the links of stage 3 checked once),
+:func:`render` resolves and renders every page (3-4), :func:`build` writes ``content/`` and
+hands it to the engine (5). docs/architecture.md maps each stage to its folder.
 
 Each stage collects problems; a stage that finds errors stops the pipeline
 before anything on disk is touched.
@@ -74,7 +78,7 @@ class SourceCache(typing.Protocol):
 
 
 def load(root: Path, cache: SourceCache | None = None) -> Loaded:
-    """Read and check every source: all problems of the project, in one run.
+    """Stages 1-2, read and check every source: all problems of the project, in one run.
 
     With a ``cache`` (live preview), what did not change since the last call is not
     read or checked again.
@@ -192,7 +196,7 @@ def render(loaded: Loaded, today: date, include_unpublished: bool,
            releases: ReleaseLog | None = None,
            protocol_page: ProtocolPage | None = None,
            history: Path | None = None) -> dict[str, str | bytes]:
-    """Stage 4: every file of the generated docs folder (History pages from ``releases``).
+    """Stages 3-4: every file of the generated docs folder (History pages from ``releases``).
 
     Translation drift is read from the git history of ``history`` (default: the project).
     ``protocol_page`` renders one protocol page (the live preview's reuses unchanged ones).

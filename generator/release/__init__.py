@@ -1,1 +1,1 @@
-"""After the build: publish, export and withdraw releases (mike and every git call)."""
+"""After the build: publish, export and withdraw releases (mike, and what publishing asks of git)."""
