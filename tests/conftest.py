@@ -57,13 +57,12 @@ ProjectFactory = Callable[..., Path]
 @pytest.fixture(autouse=True)
 def _repository_languages() -> Iterator[None]:
     """Each test starts with this repository's language data: loading a project makes its
-    words and calculator strings current (generator/sources/languages.py, calculators/i18n.py), and
+    words and calculator strings current (generator/sources/languages.py, sources/strings.py), and
     one test's project must not decide another's strings."""
-    from generator.calculators import i18n
-    from generator.sources import languages
+    from generator.sources import languages, strings
 
     languages._current = None
-    i18n._current = None
+    strings._current = None
     yield
 
 

@@ -29,6 +29,7 @@ from generator import pipeline
 from generator.calculators import i18n
 from generator.calculators.widget import spec_path
 from generator.pages.collate import initial, sort_key
+from generator.sources import strings
 from generator.sources.languages import decimal_symbol, english_name, group_symbol
 from generator.sources.numerals import parse_number
 
@@ -212,7 +213,7 @@ def test_a_language_without_its_words_file_is_named(german: Path, tmp_path: Path
 def test_every_site_language_has_words_and_calculator_strings(lang: str) -> None:
     assert (REPO / f"site_config/languages/{lang}.yaml").is_file()
     assert lang in i18n.languages()
-    assert all(i18n.ui(lang, key).strip() for key in i18n.KEYS)
+    assert all(i18n.ui(lang, key).strip() for key in strings.KEYS)
 
 
 def test_number_conventions_come_from_cldr() -> None:

@@ -20,9 +20,6 @@ ALLOWED = {
     # The source model names CalculatorSpec (for type checking only): calculator specs are
     # source models kept in their own package.
     ("sources.model", "calculators"),
-    # Loading site_config/ hands the calculators' part of the one string catalogue (ui.yaml)
-    # to calculators/i18n.py as module state; passing the strings down would undo this.
-    ("sources.config", "calculators.i18n"),
     # Publishing builds the release by running the whole pipeline: release/ orchestrates
     # beside pipeline.py rather than sitting below it.
     ("release.publish", "pipeline"),

@@ -1,4 +1,5 @@
-"""The calculators' interface strings, per site language (``calculator`` in site_config/ui.yaml).
+"""The calculators' interface strings, per site language (``calculator`` in site_config/ui.yaml,
+read and kept current by generator/sources/strings.py).
 
 Validation messages are rendered here, in Python, for one input and one language, and
 the browser gets the finished strings in the page's JSON. So the page and
@@ -12,29 +13,13 @@ from fractions import Fraction
 
 from babel.numbers import format_decimal
 
+from ..sources import strings
+from ..sources.config import load_site_config
+from ..sources.languages import REPO
 from ..sources.languages import decimal_symbol as decimal_symbol  # for the widget and evaluator
 from ..sources.problems import Problems
+from ..sources.strings import Strings
 from .exact import for_display
-
-# Every key the calculators use; check reports a key that ui.yaml lacks.
-KEYS: tuple[str, ...] = (
-    "missing", "choose", "not_number", "not_whole", "range", "implausible", "bad_choice",
-    "impossible", "not_approved_dose", "not_approved_clearance", "not_approved_trend", "ambiguous",
-    "placeholder_choice", "result", "details", "details_with_table", "details_without_table",
-    "unavailable", "formula", "table", "band", "source", "version", "status", "limits", "notes",
-    "empty", "chart_start", "chart_end", "chart_target", "day", "whole", "status_draft",
-    "status_review", "status_approved", "status_retired", "link_waiting", "link_implausible",
-    "link_typed", "link_restore", "word_and", "word_or", "word_not", "word_given", "word_otherwise",
-    "copy", "copied", "copy_failed", "reset", "unrounded",
-)
-
-_current: tuple[tuple[str, ...], dict[str, dict[str, str]]] | None = None
-
-
-def install(languages: tuple[str, ...], strings: dict[str, dict[str, str]]) -> None:
-    """Make ``strings`` (key -> language -> text) the strings of the site ``languages``."""
-    global _current
-    _current = (tuple(languages), {key: dict(texts) for key, texts in strings.items()})
 
 
 def languages() -> tuple[str, ...]:
@@ -42,15 +27,14 @@ def languages() -> tuple[str, ...]:
     return _loaded()[0]
 
 
-def _loaded() -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
-    if _current is None:
+def _loaded() -> Strings:
+    found = strings.current()
+    if found is None:
         # Not loaded by a build or check yet: this repository's own settings.
-        from ..sources.config import load_site_config
-        from ..sources.languages import REPO
-
         load_site_config(REPO, Problems())
-    assert _current is not None
-    return _current
+        found = strings.current()
+    assert found is not None
+    return found
 
 
 def ui(lang: str, key: str) -> str:

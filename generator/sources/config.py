@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..calculators.i18n import KEYS as CALCULATOR_KEYS
-from ..calculators.i18n import install as install_calculator_strings
+from . import strings
 from .languages import install, load_words
 from .model import DRUG_NAME, WEB_ADDRESS, Language, SiteConfig
 from .problems import Problems
@@ -34,9 +33,9 @@ def load_site_config(root: Path, problems: Problems) -> SiteConfig | None:
         return None
     codes = tuple(lang.code for lang in languages)
     # The checks read the words of the project being loaded (generator/sources/languages.py),
-    # the calculators its strings (generator/calculators/i18n.py).
+    # the calculators its strings (generator/sources/strings.py).
     install(load_words(root, codes, problems))
-    install_calculator_strings(codes, _calculator_strings(ui, codes, problems))
+    strings.install(codes, _calculator_strings(ui, codes, problems))
     return SiteConfig(
         site_name=_per_language(site, "site_name", codes, SITE_FILE, problems),
         languages=languages,
@@ -129,7 +128,7 @@ def _calculator_strings(ui: LineMap, codes: tuple[str, ...],
         problems.error(UI_FILE, ui.line_of(CALCULATOR_STRINGS),
                        f"'{CALCULATOR_STRINGS}' must map each calculator string to its texts")
         return {}
-    missing = sorted(set(CALCULATOR_KEYS) - set(section))
+    missing = sorted(set(strings.KEYS) - set(section))
     if missing:
         problems.error(UI_FILE, section.line, f"'{CALCULATOR_STRINGS}' lacks " + ", ".join(missing))
     return {key: _strings(section, key, codes, UI_FILE, problems) for key in section}
