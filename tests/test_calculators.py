@@ -681,6 +681,22 @@ def test_spec_json_cannot_break_out_of_an_html_element(tmp_path: Path) -> None:
     assert json.loads(text)["inputs"][0]["messages"]["missing"] == "</script><b>&: enter a value."
 
 
+def test_a_check_and_a_notice_in_the_formula_say_when_their_message_shows() -> None:
+    # A check's expression is what must hold; its message shows when it does not. Written
+    # as "condition: message", "creatinine ≥ 0.2 and ≤ 20: outside the plausible range"
+    # read as if a normal value were the implausible one.
+    cg = render_widget(SPECS["creatinine-clearance"], "en", "x.json")
+    assert ("<li>Unless creatinine in mg/dL ≥ 0.2 and creatinine in mg/dL ≤ 20: Serum "
+            "creatinine: outside the plausible range") in cg
+    assert "<li>If Creatinine clearance &gt; 150: A creatinine clearance above 150" in cg
+    assert "<li>creatinine in mg/dL ≥ 0.2" not in cg
+    nl = render_widget(SPECS["creatinine-clearance"], "nl", "x.json")
+    assert "<li>Tenzij creatinine in mg/dL ≥ 0,2 en creatinine in mg/dL ≤ 20: " in nl
+    assert "<li>Als Creatinineklaring &gt; 150: " in nl
+    id_ = render_widget(SPECS["creatinine-clearance"], "id", "x.json")
+    assert "<li>Kecuali " in id_ and "<li>Jika " in id_
+
+
 def test_widget_details_show_formula_table_source_version_and_judgements() -> None:
     html = render_widget(SPECS["foscarnet-iv"], "nl", "x.json")
     # as a reader writes it (issue 18), not as the spec's code
@@ -688,7 +704,7 @@ def test_widget_details_show_formula_table_source_version_and_judgements() -> No
             "Werkelijk lichaamsgewicht) anders ((140 − Leeftijd) / (72 × creatinine in mg/dL) × "
             "geslachtsfactor)</li>") in html
     assert "creatinine_mg_dl" not in html and "<code>" not in html
-    assert ("<li>niet Serumcreatinine ingevuld of (creatinine in mg/dL ≥ 0,2 en "
+    assert ("<li>Tenzij niet Serumcreatinine ingevuld of (creatinine in mg/dL ≥ 0,2 en "
             "creatinine in mg/dL ≤ 20): Serumcreatinine: buiten") in html
     cg_nl = render_widget(SPECS["creatinine-clearance"], "nl", "x.json")
     assert ("<li>Creatinineklaring = (140 − Leeftijd) × Werkelijk lichaamsgewicht / "

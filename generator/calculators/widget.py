@@ -368,11 +368,14 @@ def _formula_lines(spec: CalculatorSpec, lang: str) -> list[str]:
             cases = "; ".join(f"{escape(labels[code])}: {said(tree)}"
                               for code, tree, _ in step.cases)
             lines.append(f"{escape(name(step.name))} ({escape(by.label[lang])}) = {cases}")
-        elif isinstance(step, CheckStep):
-            lines.append(f"{said(step.expr)}: {escape(step.message[lang])}")
+        elif isinstance(step, CheckStep):  # the expression must hold: the message says it did not
+            lines.append(escape(ui(lang, "formula_unless")).format(
+                condition=said(step.expr), message=escape(step.message[lang])))
+        elif isinstance(step, NoticeStep) and step.when is not None:
+            lines.append(escape(ui(lang, "formula_if")).format(
+                condition=said(step.when), message=escape(step.message[lang])))
         elif isinstance(step, NoticeStep):
-            when = f"{said(step.when)}: " if step.when is not None else ""
-            lines.append(f"{when}{escape(step.message[lang])}")
+            lines.append(escape(step.message[lang]))
         elif isinstance(step, RequireStep):
             continue  # which inputs are needed is said by the messages themselves
         else:

@@ -16,7 +16,7 @@ KEYS: tuple[str, ...] = (
     "empty", "chart_start", "chart_end", "chart_target", "day", "whole", "status_draft",
     "status_review", "status_approved", "status_retired", "link_waiting", "link_implausible",
     "link_typed", "link_restore", "word_and", "word_or", "word_not", "word_given", "word_otherwise",
-    "copy", "copied", "copy_failed", "reset", "unrounded",
+    "formula_if", "formula_unless", "copy", "copied", "copy_failed", "reset", "unrounded",
 )
 
 Strings = tuple[tuple[str, ...], dict[str, dict[str, str]]]
