@@ -119,6 +119,26 @@ def test_superseded_release_bar_stays_on_screen_and_names_the_newest(
         page.close()
 
 
+def test_a_click_on_the_bar_before_the_lookup_still_opens_the_same_section(
+        served: str, browser: Any) -> None:
+    # The bar shows at once; which pages the newest release holds is fetched after. A reader
+    # who taps before that answer must still land on the page and section, not its home.
+    page = browser.new_page(viewport=PHONE)
+    held: list[Any] = []
+    page.route("**/r2/pages.json", lambda route: held.append(route))  # unanswered until the click
+    try:
+        page.goto(f"{served}/r1/nl/protocols/acme/#dosing")
+        _bar(page).locator("a").click()
+        page.wait_for_timeout(300)
+        assert held, "the lookup was not asked for"
+        assert "/r1/" in page.url  # the tap waits for the answer
+        held[0].continue_()
+        expected = f"{served}/r2/nl/protocols/acme/#dosing"
+        page.wait_for_url(expected, timeout=5000)
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("release", ["r2", "latest"])
 def test_the_newest_release_has_no_bar(served: str, browser: Any, release: str) -> None:
     page = _open(browser, f"{served}/{release}/nl/protocols/acme/")

@@ -66,6 +66,15 @@
       footer.appendChild(note);
     }
     samePageIn(target).then(function (href) { link.href = href; });
+    // A tap before that answer waits for it, as the version selector does, rather than
+    // opening the newest release's home; Material's own handler (on the body) would follow
+    // the link at once.
+    link.addEventListener("click", function (event) {
+      if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      event.stopPropagation();
+      samePageIn(target).then(function (href) { location.href = href; });
+    });
   }
 
   if (config.version) {
