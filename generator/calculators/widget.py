@@ -391,14 +391,15 @@ def _formula_lines(spec: CalculatorSpec, lang: str) -> list[str]:
 def _table(spec: CalculatorSpec, step: TableStep, lang: str) -> list[str]:
     """The dosing table. On a narrow screen calculator.css stacks each row, every cell under
     its column's name (``data-label``); the roles keep it a table for screen readers then."""
-    column = spec.input(step.column)
-    head = "".join(f'<th role="columnheader">{escape(c.label[lang])}</th>'
-                   for c in column.choices)
+    choices = spec.input(step.column).choices
+    labels = [escape(c.label[lang]) for c in choices]
+    head = "".join(f'<th role="columnheader">{label}</th>' for label in labels)
     band_head = escape(ui(lang, "band"))
     rows = []
     for band in _table_bands(step):
-        cells = "".join(f'<td role="cell" data-label="{escape(c.label[lang])}">'
-                        f"{_cell(spec, band, c.code, step, lang)}</td>" for c in column.choices)
+        cells = "".join(f'<td role="cell" data-label="{label}">'
+                        f"{_cell(spec, band, c.code, step, lang)}</td>"
+                        for c, label in zip(choices, labels, strict=True))
         label = escape(band.label[lang])
         rows.append(f'<tr role="row" data-band-label="{label}"><th role="rowheader" '
                     f'data-label="{band_head}">{label}</th>{cells}</tr>')

@@ -110,10 +110,6 @@ def protocol_url(lang: str, protocol_id: str, default: str) -> str:
     return url(lang, PROTOCOLS_DIR, protocol_id, default)
 
 
-def calculator_url(lang: str, calc_id: str, default: str) -> str:
-    return url(lang, CALCULATORS_DIR, calc_id, default)
-
-
 def history_url(lang: str, protocol_id: str, default: str) -> str:
     return url(lang, HISTORY_DIR, protocol_id, default)
 

@@ -140,7 +140,6 @@ def _front_matter(body: Body, extra: list[str]) -> str:
     return "\n".join(lines)
 
 
-
 def _escape_heading(text: str) -> str:
     return text.replace("{", "\\{").replace("#", "\\#")
 

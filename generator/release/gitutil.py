@@ -17,7 +17,7 @@ from pathlib import Path
 
 # Re-exported: a failure of git, reading or publishing, is caught by this one name.
 from ..sources.gitlog import GitError as GitError
-from ..sources.gitlog import git, git_text
+from ..sources.gitlog import commit_exists, git, git_text
 
 
 def toplevel(root: Path) -> Path:
@@ -92,11 +92,7 @@ def extract_committed(root: Path, dest: Path) -> str:
 
 
 def branch_exists(root: Path, branch: str) -> bool:
-    try:
-        git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
-        return True
-    except GitError:
-        return False
+    return commit_exists(root, f"refs/heads/{branch}")
 
 
 def read_branch_file(root: Path, branch: str, path: str) -> str | None:
