@@ -47,6 +47,10 @@ def test_new_protocol_passes_check(make_project: ProjectFactory,
 @pytest.mark.parametrize(("args", "message"), [
     (["new", "Sepsis", "--lang", "en"],
      "invalid protocol id 'Sepsis': use lowercase words joined by hyphens, e.g. sepsis-adults"),
+    # A lowercase id that is reserved is not told to be lowercase.
+    (["new", "index", "--lang", "en"],
+     "invalid protocol id 'index': 'index' (the name of a folder's own page) and the names "
+     "Windows reserves (con, prn, aux, nul, com1-9, lpt1-9) cannot be ids"),
     (["new", "sepsis", "--lang", "fr"], "unknown language 'fr': use one of en, nl, id"),
     (["new", "acme", "--lang", "en"],
      "protocol 'acme' already exists in protocol_src/protocols/acme"),

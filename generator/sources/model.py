@@ -21,6 +21,8 @@ ANCHOR_PATTERN = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")
 # page (protocols/index.md at protocols/), not at the page's URL.
 RESERVED_NAMES = r"(?:con|prn|aux|nul|com[1-9]|lpt[1-9]|index)\Z"
 ID_PATTERN = re.compile(rf"\A(?!{RESERVED_NAMES})[a-z0-9]+(-[a-z0-9]+)*\Z")
+RESERVED_HINT = ("'index' (the name of a folder's own page) and the names Windows reserves "
+                 "(con, prn, aux, nul, com1-9, lpt1-9) cannot be ids")
 VERSION_PATTERN = re.compile(r"\A(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 # A drug name: lowercase letters of any alphabet (digits after the first), words joined
 # by '-' or one space ("co-trimoxazole", "amphotericin b").

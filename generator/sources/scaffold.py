@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import ID_PATTERN, Body, Project, SiteConfig
+from .model import ANCHOR_PATTERN, ID_PATTERN, RESERVED_HINT, Body, Project, SiteConfig
 from .problems import Problems
 from .yamlhints import quoted
 from .yamlpos import LineList, LineMap, load_yaml
@@ -125,8 +125,10 @@ def scaffold(protocol_id: str, lang: str, site: SiteConfig, templates: dict[str,
              existing: set[str], today: str, title: str | None = None) -> dict[str, str]:
     """The new files, relative to the project root."""
     if not ID_PATTERN.match(protocol_id):
-        raise ScaffoldError(f"invalid protocol id '{protocol_id}': use lowercase words joined "
-                            "by hyphens, e.g. sepsis-adults")
+        # Well formed but reserved: saying "use lowercase words" would not say why.
+        rule = RESERVED_HINT if ANCHOR_PATTERN.match(protocol_id) else \
+            "use lowercase words joined by hyphens, e.g. sepsis-adults"
+        raise ScaffoldError(f"invalid protocol id '{protocol_id}': {rule}")
     if lang not in site.codes:
         raise ScaffoldError(f"unknown language '{lang}': use one of {', '.join(site.codes)}")
     if protocol_id in existing:
